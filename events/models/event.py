@@ -1,0 +1,305 @@
+"""Events: one measure taken in one country against apps or their owner."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from events.dates import Precision, format_date, precision_error
+
+from .evidence import Source, Statement
+from .reference import App, Authority, Country, Owner
+
+
+class EventQuerySet(models.QuerySet):
+    """Every caller (API, pages, feeds, exports) builds on these, so the rules live here once."""
+
+    def public(self):
+        """Only published events exist for the public, the API and every export."""
+        return self.filter(review_state=Event.ReviewState.PUBLISHED)
+
+    def with_related(self):
+        """Everything an event's display needs, in a fixed number of queries whatever the count.
+
+        select_related covers the to-one relations in the main query; each prefetch is one query
+        for the whole page (apps with their owners, sources, statements with their source, and the
+        published related events only, so a draft never leaks through a published one).
+        """
+        return self.select_related("country", "owner", "authority", "promoted_alternative").prefetch_related(
+            Prefetch("apps", queryset=App.objects.select_related("owner").order_by("name")),
+            Prefetch("sources", queryset=Source.objects.order_by("published_on", "id")),
+            Prefetch("statements", queryset=Statement.objects.select_related("source").order_by("said_on", "id")),
+            Prefetch(
+                "related",
+                queryset=Event.objects.public().select_related("country").order_by("started_on", "id"),
+            ),
+        )
+
+    def active_on(self, day):
+        """In force on `day`: started by then, not ended before it, and more than announced."""
+        return (
+            self.filter(started_on__lte=day)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+            .exclude(status=Event.Status.ANNOUNCED)
+        )
+
+    def in_force_now(self):
+        return self.active_on(timezone.localdate())
+
+    def for_countries(self, codes):
+        return self.filter(country_id__in=[code.upper() for code in codes])
+
+    def for_apps(self, slugs):
+        """Events whose apps include any of `slugs`; Exists avoids duplicate rows from the join."""
+        through = Event.apps.through.objects.filter(event_id=OuterRef("pk"), app__slug__in=slugs)
+        return self.filter(Exists(through))
+
+    def for_owners(self, slugs):
+        """Events that target one of the owners, or any app that one of them owns."""
+        owned_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"), app__owner__slug__in=slugs)
+        return self.filter(Q(owner__slug__in=slugs) | Exists(owned_app))
+
+    def search(self, text):
+        """Case-insensitive match on the words of the record and the names of its apps."""
+        text = text.strip()
+        app_named = Event.apps.through.objects.filter(event_id=OuterRef("pk"), app__name__icontains=text)
+        return self.filter(
+            Q(title__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(description__icontains=text)
+            | Q(stated_reason__icontains=text)
+            | Q(country__name__icontains=text)
+            | Exists(app_named)
+        )
+
+
+class Event(models.Model):
+    """One measure taken in one country against apps or their owner, with its evidence."""
+
+    class Kind(models.TextChoices):
+        FULL_BLOCK = "full_block", "Full block"
+        PARTIAL_BLOCK = "partial_block", "Partial block (throttling, some networks or regions)"
+        FEATURE_RESTRICTION = "feature_restriction", "Feature restriction (e.g. calls only)"
+        APP_STORE_REMOVAL = "app_store_removal", "Removal from app stores"
+        LEGAL_DESIGNATION = "legal_designation", "Legal designation (e.g. extremist)"
+        NETWORK_SHUTDOWN = "network_shutdown", "Network shutdown"
+        OTHER = "other", "Other"
+
+    class Feature(models.TextChoices):
+        MESSAGES = "messages", "Messages"
+        VOICE_CALLS = "voice_calls", "Voice calls"
+        VIDEO_CALLS = "video_calls", "Video calls"
+        MEDIA = "media", "Media"
+        APP_STORE = "app_store", "App store listing"
+        WEBSITE = "website", "Website"
+        ALL = "all", "Everything"
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", "Announced"
+        IN_FORCE = "in_force", "In force"
+        LIFTED = "lifted", "Lifted"
+        UNKNOWN = "unknown", "Unknown"
+
+    class ReviewState(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        RETRACTED = "retracted", "Retracted"
+
+    # The review workflow: which state may follow which. Publishing and retracting need the
+    # publish permission (see the admin); the rest is open to every editor.
+    TRANSITIONS = {
+        ReviewState.DRAFT: {ReviewState.IN_REVIEW},
+        ReviewState.IN_REVIEW: {ReviewState.DRAFT, ReviewState.PUBLISHED},
+        ReviewState.PUBLISHED: {ReviewState.RETRACTED},
+        ReviewState.RETRACTED: {ReviewState.DRAFT},
+    }
+
+    NO_SOURCE_MESSAGE = "An event cannot be published without a source: add at least one source first."
+
+    title = models.CharField(max_length=300, help_text="One line saying what was done, e.g. Russia blocks WhatsApp.")
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="events", help_text="Where the measure applies."
+    )
+    apps = models.ManyToManyField(
+        App, blank=True, related_name="events", help_text="The apps the measure hits; none for a network shutdown."
+    )
+    owner = models.ForeignKey(
+        Owner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targeted_events",
+        help_text="The company targeted as such, e.g. by an extremist designation.",
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, help_text="What sort of measure it is.")
+    features = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What of the apps is hit: any of " + ", ".join(Feature.values) + ".",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.IN_FORCE, help_text="Where the measure stands now."
+    )
+    started_on = models.DateField(
+        help_text="When it took effect (or takes effect). A date known to the month or year is its first day."
+    )
+    started_precision = models.CharField(
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text="How much of the start date is known.",
+    )
+    ended_on = models.DateField(null=True, blank=True, help_text="When it was lifted; blank while in force.")
+    ended_precision = models.CharField(
+        max_length=10, choices=Precision.choices, blank=True, help_text="How much of the end date is known."
+    )
+    announced_on = models.DateField(null=True, blank=True, help_text="When it was announced, if that differs.")
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text="Who ordered or carried it out.",
+    )
+    legal_basis = models.CharField(max_length=500, blank=True, help_text="The law or decision invoked, e.g. 272-FZ.")
+    stated_reason = models.TextField(
+        blank=True, help_text="The reason the authorities gave, in their words where possible."
+    )
+    summary = models.TextField(max_length=1000, blank=True, help_text="Two or three sentences for lists and feeds.")
+    description = models.TextField(blank=True, help_text="The full account, with context.")
+    users_affected = models.PositiveBigIntegerField(null=True, blank=True, help_text="How many users it affects.")
+    users_affected_note = models.CharField(
+        max_length=500, blank=True, help_text="Whose estimate that number is, and from which source."
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="events", help_text="The evidence. A published event needs at least one."
+    )
+    promoted_alternative = models.ForeignKey(
+        App,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="promoted_by_events",
+        help_text="The app the authorities push people towards instead, e.g. MAX.",
+    )
+    related = models.ManyToManyField(
+        "self", blank=True, help_text="Other events this one follows from or belongs with."
+    )
+    review_state = models.CharField(
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.DRAFT,
+        help_text="Only published events are public anywhere.",
+    )
+    import_key = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Identifier of the record in the dataset it was imported from; re-imports update it.",
+    )
+    revision = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Goes up by one on every save; an edit based on an older one is refused."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
+    history = HistoricalRecords(m2m_fields=[apps, sources])
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        permissions = [("publish_event", "Can publish and retract events")]
+        indexes = [
+            # The public list, newest start first (API default order, home page, timeline).
+            models.Index(
+                fields=["-started_on", "-id"],
+                condition=Q(review_state="published"),
+                name="event_public_started_idx",
+            ),
+            # ?country=RU, country pages; ordered by start within the country.
+            models.Index(fields=["country", "-started_on"], name="event_country_started_idx"),
+            # ?kind= and ?status= filters and stats by kind.
+            models.Index(fields=["kind", "-started_on"], name="event_kind_started_idx"),
+            models.Index(fields=["status"], name="event_status_idx"),
+            # ?active_on= and ordering=ended_on: the end date bounds "in force on D".
+            models.Index(fields=["ended_on", "started_on"], name="event_ended_idx"),
+            # ordering=updated_at, feeds, and Last-Modified of lists.
+            models.Index(fields=["updated_at"], name="event_updated_idx"),
+            # The admin's change list filters by review state first.
+            models.Index(fields=["review_state", "-updated_at"], name="event_review_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.revision += 1
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        for field in ("started", "ended"):
+            message = precision_error(getattr(self, f"{field}_on"), getattr(self, f"{field}_precision"))
+            if message:
+                errors[f"{field}_on"] = message
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = (
+                f"The end date ({self.ended_on:%Y-%m-%d}) is before the start date ({self.started_on:%Y-%m-%d})."
+            )
+        if self.ended_on and not self.ended_precision:
+            self.ended_precision = Precision.DAY
+        if not self.ended_on and self.ended_precision:
+            self.ended_precision = ""
+        if self.status == self.Status.LIFTED and not self.ended_on:
+            errors["ended_on"] = "A lifted measure needs the date it was lifted (a month or year will do)."
+        unknown = sorted(set(self.features or []) - set(self.Feature.values))
+        if unknown or not isinstance(self.features, list):
+            errors["features"] = (
+                f"Unknown feature(s) {', '.join(map(str, unknown))}; use {', '.join(self.Feature.values)}."
+            )
+        if self.review_state == self.ReviewState.PUBLISHED and self.pk and not self.sources.exists():
+            errors["review_state"] = self.NO_SOURCE_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("event-detail", args=[self.pk])
+
+    @property
+    def started_display(self):
+        return format_date(self.started_on, self.started_precision)
+
+    @property
+    def ended_display(self):
+        return format_date(self.ended_on, self.ended_precision)
+
+    @property
+    def is_public(self):
+        return self.review_state == self.ReviewState.PUBLISHED
+
+    def can_transition(self, to_state):
+        return to_state in self.TRANSITIONS.get(self.review_state, set())
+
+    def transition_to(self, to_state, source_count=None):
+        """Move along the review workflow, refusing a jump or a publication without evidence.
+
+        `source_count` lets a form pass the sources it is about to save; otherwise the saved ones count.
+        """
+        if not self.can_transition(to_state):
+            raise ValidationError(
+                {
+                    "review_state": f"An event cannot go from {self.get_review_state_display().lower()} "
+                    f"to {self.ReviewState(to_state).label.lower()}."
+                }
+            )
+        if to_state == self.ReviewState.PUBLISHED:
+            count = self.sources.count() if source_count is None else source_count
+            if not count:
+                raise ValidationError({"review_state": self.NO_SOURCE_MESSAGE})
+        self.review_state = to_state

@@ -1,0 +1,190 @@
+"""Reference data: the countries, owners, apps and authorities that events point at."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+# Slugs are matched case-insensitively by the API, so they are stored in lower case only.
+lowercase_slug = RegexValidator(
+    r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",
+    "Use lower-case letters, digits and single hyphens or underscores only, e.g. whatsapp or snap-inc.",
+)
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country. All 249 are loaded by a migration; editors never create one."""
+
+    code = models.CharField(
+        primary_key=True,
+        max_length=2,
+        help_text="ISO 3166-1 alpha-2 code in upper case, e.g. RU. Used as the key, so an event's "
+        "country_id is its code and needs no join.",
+    )
+    alpha3 = models.CharField(max_length=3, unique=True, help_text="ISO 3166-1 alpha-3 code, e.g. RUS.")
+    name = models.CharField(max_length=100, help_text="Common English short name, e.g. Russia.")
+    official_name = models.CharField(
+        max_length=200, blank=True, help_text="ISO name where it differs, e.g. Russian Federation."
+    )
+    region = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Continent or ocean, from the IANA time-zone area of the country's main zone.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        indexes = [
+            # Country list and search order by, and match on, the name.
+            models.Index(fields=["name"], name="country_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("country-detail", args=[self.code.lower()])
+
+
+class Owner(models.Model):
+    """A company, state body or person behind apps, and sometimes itself the target of a measure."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Company"
+        STATE_OWNED = "state_owned", "State-owned company"
+        STATE_BODY = "state_body", "State body"
+        NONPROFIT = "nonprofit", "Non-profit"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[lowercase_slug],
+        help_text="Stable lower-case identifier used in URLs and filters, e.g. meta.",
+        error_messages={"unique": "Another owner already uses this slug; choose a different one."},
+    )
+    name = models.CharField(max_length=200, help_text="Name as commonly written, e.g. Meta Platforms.")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.COMPANY, help_text="What sort of body it is."
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owners_seated",
+        help_text="Where it has its seat.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+        help_text="The owner that controls this one, if any.",
+    )
+    website = models.URLField(max_length=500, blank=True, help_text="Official website.")
+    description = models.TextField(blank=True, help_text="A sentence or two on who this is.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("owner-detail", args=[self.slug])
+
+
+class App(models.Model):
+    """An app or online service that measures target."""
+
+    class Category(models.TextChoices):
+        MESSAGING = "messaging", "Messaging"
+        SOCIAL = "social", "Social network"
+        VIDEO_CALLING = "video_calling", "Video calling"
+        VIDEO = "video", "Video"
+        APP_STORE = "app_store", "App store"
+        VPN = "vpn", "VPN or circumvention"
+        SEARCH = "search", "Search"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[lowercase_slug],
+        help_text="Stable lower-case identifier used in URLs and filters, e.g. whatsapp.",
+        error_messages={"unique": "Another app already uses this slug; choose a different one."},
+    )
+    name = models.CharField(max_length=200, help_text="Name as commonly written, e.g. WhatsApp.")
+    owner = models.ForeignKey(
+        Owner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="apps",
+        help_text="Who runs it; blank when unknown.",
+    )
+    category = models.CharField(
+        max_length=20, choices=Category.choices, default=Category.OTHER, help_text="What sort of service it is."
+    )
+    website = models.URLField(max_length=500, blank=True, help_text="Official website.")
+    description = models.TextField(blank=True, help_text="A sentence or two on what it is.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("app-detail", args=[self.slug])
+
+
+class Authority(models.Model):
+    """A body that ordered or carried out a measure: a regulator, a court, a ministry, an operator."""
+
+    class Kind(models.TextChoices):
+        REGULATOR = "regulator", "Regulator"
+        COURT = "court", "Court"
+        EXECUTIVE = "executive", "Executive"
+        PROSECUTOR = "prosecutor", "Prosecutor"
+        LEGISLATURE = "legislature", "Legislature"
+        OPERATOR = "operator", "Network operator"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        validators=[lowercase_slug],
+        help_text="Stable lower-case identifier used in URLs and filters, e.g. roskomnadzor.",
+        error_messages={"unique": "Another authority already uses this slug; choose a different one."},
+    )
+    name = models.CharField(max_length=300, help_text="Full name, e.g. Tverskoy District Court of Moscow.")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.OTHER, help_text="What sort of body it is."
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authorities",
+        help_text="The country whose body this is.",
+    )
+    website = models.URLField(max_length=500, blank=True, help_text="Official website.")
+    description = models.TextField(blank=True, help_text="A sentence or two on what it does.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("authority-detail", args=[self.slug])

@@ -1,0 +1,19 @@
+"""Public pages. The URLs are part of the public contract (DESIGN.md): keep them stable."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("timeline/", views.timeline, name="timeline"),
+    path("countries/", views.country_list, name="country-list"),
+    path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("apps/", views.app_list, name="app-list"),
+    path("apps/<slug:slug>/", views.app_detail, name="app-detail"),
+    path("owners/<slug:slug>/", views.owner_detail, name="owner-detail"),
+    path("authorities/<slug:slug>/", views.authority_detail, name="authority-detail"),
+    path("events/<int:pk>/", views.event_detail, name="event-detail"),
+    path("search/", views.search, name="search"),
+    path("about/", views.about, name="about"),
+]
