@@ -242,6 +242,9 @@ class Event(models.Model):
         self.revision += 1
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("event-detail", args=[self.pk])
+
     def clean(self):
         errors = {}
         for field in ("started", "ended"):
@@ -267,9 +270,6 @@ class Event(models.Model):
             errors["review_state"] = self.NO_SOURCE_MESSAGE
         if errors:
             raise ValidationError(errors)
-
-    def get_absolute_url(self):
-        return reverse("event-detail", args=[self.pk])
 
     @property
     def started_display(self):
