@@ -61,6 +61,9 @@ class EventQuerySet(models.QuerySet):
         owned_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"), app__owner__slug__in=slugs)
         return self.filter(Q(owner__slug__in=slugs) | Exists(owned_app))
 
+    def for_authorities(self, slugs):
+        return self.filter(authority__slug__in=slugs)
+
     def search(self, text):
         """Case-insensitive match on the words of the record and the names of its apps."""
         text = text.strip()

@@ -1,0 +1,3 @@
+"""API v1 URLs (DESIGN.md): filled in by the API issue."""
+
+urlpatterns = []
