@@ -1,8 +1,8 @@
-"""Public pages. The URLs are part of the public contract (DESIGN.md): keep them stable."""
+"""Public pages and feeds. The URLs are part of the public contract (DESIGN.md): keep them stable."""
 
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +16,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
     path("search/", views.search, name="search"),
     path("about/", views.about, name="about"),
+    path("feeds/events/", feeds.EventFeed(), name="feed-events"),
+    path("feeds/countries/<str:code>/", feeds.CountryEventFeed(), name="feed-country"),
+    path("feeds/apps/<slug:slug>/", feeds.AppEventFeed(), name="feed-app"),
 ]

@@ -1,0 +1,178 @@
+"""Where and when measures were in force: one row per app (or per country), one bar per event.
+
+A bar runs from the event's start to its end, or to today while it is open. Events of one row
+that overlap go in separate lanes so that neither hides the other (WhatsApp in Russia: calls
+restricted from August 2025, then everything blocked from February 2026).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from events.models import Event
+
+from .axis import TimeAxis
+from .palette import colour, legend
+
+TOP = 26  # room for the "today" label
+LABEL = 18  # a row's name sits above its bars
+LANE = 14
+BAR = 10
+ROW_GAP = 10
+AXIS = 26  # year labels under the plot
+MAX_LANES = 4  # beyond this, later bars share the last lane (the table lists them all)
+
+
+@dataclass
+class Segment:
+    """One event's bar in a row."""
+
+    event: Event
+    start: datetime.date
+    end: datetime.date
+    open_ended: bool
+    x: float = 0
+    width: float = 0
+    y: int = 0
+    lane: int = 0
+    colour: str = ""
+    dashed: bool = False
+
+
+@dataclass
+class Row:
+    """A labelled row of the chart: an app, a country or a company."""
+
+    label: str
+    url: str
+    segments: list = field(default_factory=list)
+    top: int = 0
+    label_y: int = 0
+    lanes: int = 1
+
+    @property
+    def first_start(self):
+        return min(s.start for s in self.segments)
+
+
+@dataclass
+class RestrictionChart:
+    """Everything the template needs to draw the chart and its text alternative."""
+
+    id: str
+    title: str
+    description: str
+    rows: list
+    ticks: list
+    today_x: float
+    today: datetime.date
+    height: int
+    plot_bottom: int
+    legend: list
+
+    @property
+    def table(self):
+        """(row, segment) pairs in reading order for the table alternative."""
+        return [(row, segment) for row in self.rows for segment in sorted(row.segments, key=lambda s: s.start)]
+
+
+def rows_by_app(event):
+    """An event's rows on a country, owner or authority page: its apps, else the company, else the network."""
+    if event.apps.all():
+        return [(app.name, app.get_absolute_url()) for app in event.apps.all()]
+    if event.owner:
+        return [(f"{event.owner.name} (the company)", event.owner.get_absolute_url())]
+    if event.kind == Event.Kind.NETWORK_SHUTDOWN:
+        return [("Whole network (shutdown)", "")]
+    return [("Other measures", "")]
+
+
+def rows_by_country(event):
+    """An event's row on an app page: its country."""
+    return [(event.country.name, event.country.get_absolute_url())]
+
+
+def restriction_chart(events, *, chart_id, title, rows_of=rows_by_app, today=None):
+    """Build the chart for `events` (already loaded, apps prefetched); None when there are none."""
+    events = list(events)
+    if not events:
+        return None
+    today = today or timezone.localdate()
+    rows = {}
+    for event in events:
+        end, open_ended = _end(event, today)
+        for label, url in rows_of(event):
+            row = rows.setdefault((label, url), Row(label=label, url=url))
+            row.segments.append(Segment(event=event, start=event.started_on, end=end, open_ended=open_ended))
+    ordered = sorted(rows.values(), key=lambda r: (r.first_start, r.label.lower()))
+
+    first = min(e.started_on for e in events)
+    last = max([today] + [s.end for r in ordered for s in r.segments])
+    axis = TimeAxis.whole_years(first, last)
+    y = TOP
+    for row in ordered:
+        row.top = y
+        row.label_y = y + LABEL - 5
+        row.lanes = _assign_lanes(row.segments)
+        for segment in row.segments:
+            segment.x = axis.x(segment.start)
+            segment.width = axis.width(segment.start, segment.end)
+            segment.y = y + LABEL + segment.lane * LANE
+            segment.colour = colour(segment.event.kind)
+            segment.dashed = segment.event.status == Event.Status.ANNOUNCED
+        y += LABEL + row.lanes * LANE + ROW_GAP
+    plot_bottom = y
+    first_year, last_year = axis.start.year, axis.end.year - 1
+    years = str(first_year) if first_year == last_year else f"{first_year}–{last_year}"
+    description = (
+        f"{len(events)} measure{'s' if len(events) != 1 else ''} in {len(ordered)} row"
+        f"{'s' if len(ordered) != 1 else ''}, {years}. Each bar runs from the start of a measure to its end, "
+        f"or to today ({today:%d %B %Y}) while it is in force. The table below lists the same bars."
+    )
+    return RestrictionChart(
+        id=chart_id,
+        title=title,
+        description=description,
+        rows=ordered,
+        ticks=axis.year_ticks(),
+        today_x=axis.x(today),
+        today=today,
+        height=plot_bottom + AXIS,
+        plot_bottom=plot_bottom,
+        legend=legend(e.kind for e in events),
+    )
+
+
+def _end(event, today):
+    """Where the bar stops, and whether it is still open (drawn to today)."""
+    if event.ended_on:
+        return event.ended_on, False
+    if event.status == Event.Status.LIFTED:
+        # Cannot happen for a validated record (lifted needs an end date); draw the start only.
+        return event.started_on, False
+    return max(today, event.started_on), True
+
+
+def _assign_lanes(segments):
+    """Greedy interval colouring: each bar takes the first lane free at its start."""
+    lane_ends = []
+    for segment in sorted(segments, key=lambda s: (s.start, s.end)):
+        for lane, end in enumerate(lane_ends):
+            if end < segment.start:
+                segment.lane = lane
+                lane_ends[lane] = segment.end
+                break
+        else:
+            if len(lane_ends) < MAX_LANES:
+                segment.lane = len(lane_ends)
+                lane_ends.append(segment.end)
+            else:
+                segment.lane = MAX_LANES - 1
+                lane_ends[-1] = max(lane_ends[-1], segment.end)
+    return max(1, len(lane_ends))
+
+
+def rows_by_app_in_country(event):
+    """Rows for pages that span countries (a company's, an authority's): 'WhatsApp in Russia'."""
+    return [(f"{label} in {event.country.name}", url) for label, url in rows_by_app(event)]

@@ -1,0 +1,245 @@
+"""Country, app, owner and authority pages, and the lists of countries and apps.
+
+Each detail page shows what is in force there now, a chart of its history, the OONI evidence when
+measurements exist, and the full history as a timeline, in a fixed number of queries.
+"""
+
+from django.db.models import Count, Max, Q
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from events.charts import measurement_chart, restriction_chart
+from events.charts.restrictions import rows_by_app, rows_by_app_in_country, rows_by_country
+from events.models import Country, Event, Measurement
+
+from .meta import PageMeta, render_context
+from .public import (
+    PUBLISHED,
+    countries_with_events,
+    group_by_year_and_month,
+    in_force_ids,
+    listed_events,
+    public_apps,
+    public_authorities,
+    public_events,
+    public_owners,
+)
+
+HISTORY_LIMIT = 300  # beyond this the page links to the paginated timeline
+
+
+def country_list(request):
+    """Countries with published events: how many, how many in force now, the latest start (two queries)."""
+    countries = list(countries_with_events().annotate(latest=Max("events__started_on", filter=_published())))
+    now = dict(public_events().in_force_now().order_by().values_list("country").annotate(n=Count("id")))
+    for country in countries:
+        country.in_force = now.get(country.code, 0)
+    meta = PageMeta(
+        title="Countries",
+        description=f"The {len(countries)} countries with published records of measures against apps.",
+        path=reverse("country-list"),
+    )
+    return render(request, "events/country_list.html", render_context(request, meta, countries=countries))
+
+
+def app_list(request):
+    """Apps with published records: events, countries, in force now (two queries)."""
+    apps = list(
+        public_apps()
+        .select_related("owner")
+        .annotate(
+            event_count=Count("events", filter=_published(), distinct=True),
+            country_count=Count("events__country", filter=_published(), distinct=True),
+        )
+        .order_by("name")
+    )
+    now = dict(public_events().in_force_now().order_by().values_list("apps").annotate(n=Count("id", distinct=True)))
+    for app in apps:
+        app.in_force = now.get(app.pk, 0)
+    meta = PageMeta(
+        title="Apps",
+        description=f"The {len(apps)} apps and services in the tracker's records, with where they are restricted.",
+        path=reverse("app-list"),
+    )
+    return render(request, "events/app_list.html", render_context(request, meta, apps=apps))
+
+
+def _published():
+    return Q(events__review_state=PUBLISHED)
+
+
+def country_detail(request, code):
+    if code != code.lower():
+        return HttpResponsePermanentRedirect(reverse("country-detail", args=[code.lower()]))
+    country = get_object_or_404(Country, code=code.upper())
+    events_qs = listed_events().filter(country=country)
+
+    def marks_for(app_slug, events):
+        # On an app's panel: events that name the app, and shutdowns, which take every app with them.
+        return [
+            e
+            for e in events
+            if any(a.slug == app_slug for a in e.apps.all())
+            or (e.kind == Event.Kind.NETWORK_SHUTDOWN and not e.apps.all())
+        ]
+
+    context = _entity_context(
+        events_qs,
+        name=country.name,
+        chart_title=f"Measures against apps in {country.name} over time",
+        rows_of=rows_by_app,
+        now_rows_of=rows_by_app,
+        measurements=Measurement.objects.filter(country=country),
+        series="app",
+        marks_for=marks_for,
+        timeline_query={"country": country.code.lower()},
+    )
+    count = context["count"]
+    meta = PageMeta(
+        title=f"{country.name}: apps blocked and restricted",
+        description=f"{count} published record{'s' if count != 1 else ''} of measures against apps in "
+        f"{country.name}: what is in force now, the full history and the sources.",
+        path=country.get_absolute_url(),
+        feeds=[
+            (f"Events in {country.name}", reverse("feed-country", args=[country.code.lower()])),
+            ("All events", reverse("feed-events")),
+        ],
+    )
+    context.update(entity=country, entity_kind="country", now_heading="Apps restricted now", show_country=False)
+    return render(request, "events/country_detail.html", render_context(request, meta, **context))
+
+
+def app_detail(request, slug):
+    if slug != slug.lower():
+        return HttpResponsePermanentRedirect(reverse("app-detail", args=[slug.lower()]))
+    app = get_object_or_404(public_apps().select_related("owner"), slug=slug)
+    events_qs = listed_events().for_apps([app.slug])
+    context = _entity_context(
+        events_qs,
+        name=app.name,
+        chart_title=f"Where {app.name} has been restricted over time",
+        rows_of=rows_by_country,
+        now_rows_of=rows_by_country,
+        measurements=Measurement.objects.filter(app=app),
+        series="country",
+        marks_for=lambda code, events: [e for e in events if e.country_id == code],
+        timeline_query={"app": app.slug},
+    )
+    context["promoted_by"] = list(listed_events().filter(promoted_alternative=app))
+    count = context["count"]
+    meta = PageMeta(
+        title=f"{app.name}: where it is blocked or restricted",
+        description=f"{count} published record{'s' if count != 1 else ''} of government measures against "
+        f"{app.name}: where it is restricted now, the history and the sources.",
+        path=app.get_absolute_url(),
+        feeds=[
+            (f"Events about {app.name}", reverse("feed-app", args=[app.slug])),
+            ("All events", reverse("feed-events")),
+        ],
+    )
+    context.update(entity=app, entity_kind="app", show_country=True, now_heading="Restricted now in")
+    return render(request, "events/app_detail.html", render_context(request, meta, **context))
+
+
+def owner_detail(request, slug):
+    if slug != slug.lower():
+        return HttpResponsePermanentRedirect(reverse("owner-detail", args=[slug.lower()]))
+    owner = get_object_or_404(public_owners().select_related("country", "parent"), slug=slug)
+    context = _entity_context(
+        listed_events().for_owners([owner.slug]),
+        name=owner.name,
+        chart_title=f"Measures against {owner.name} and its apps over time",
+        rows_of=rows_by_app_in_country,
+        now_rows_of=rows_by_app_in_country,
+        timeline_query={"owner": owner.slug},
+    )
+    context["apps"] = list(public_apps().filter(owner=owner).order_by("name"))
+    count = context["count"]
+    meta = PageMeta(
+        title=f"{owner.name}: measures against the company and its apps",
+        description=f"{count} published record{'s' if count != 1 else ''} of government measures against "
+        f"{owner.name} and its apps.",
+        path=owner.get_absolute_url(),
+        feeds=[("All events", reverse("feed-events"))],
+    )
+    context.update(entity=owner, entity_kind="owner", show_country=True, now_heading="In force now")
+    return render(request, "events/owner_detail.html", render_context(request, meta, **context))
+
+
+def authority_detail(request, slug):
+    if slug != slug.lower():
+        return HttpResponsePermanentRedirect(reverse("authority-detail", args=[slug.lower()]))
+    authority = get_object_or_404(public_authorities().select_related("country"), slug=slug)
+    context = _entity_context(
+        listed_events().for_authorities([authority.slug]),
+        name=authority.name,
+        chart_title=f"Measures ordered by {authority.name} over time",
+        rows_of=rows_by_app_in_country,
+        now_rows_of=rows_by_app_in_country,
+        timeline_query={"authority": authority.slug},
+    )
+    count = context["count"]
+    meta = PageMeta(
+        title=f"{authority.name}: measures it ordered",
+        description=f"{count} published record{'s' if count != 1 else ''} of measures against apps ordered or "
+        f"carried out by {authority.name}.",
+        path=authority.get_absolute_url(),
+        feeds=[("All events", reverse("feed-events"))],
+    )
+    context.update(entity=authority, entity_kind="authority", show_country=True, now_heading="In force now")
+    return render(request, "events/authority_detail.html", render_context(request, meta, **context))
+
+
+def _entity_context(
+    events_qs,
+    *,
+    name,
+    chart_title,
+    rows_of,
+    now_rows_of,
+    timeline_query,
+    measurements=None,
+    series=None,
+    marks_for=None,
+):
+    """What every detail page shares: in force now, the charts, the history (five or six queries).
+
+    Queries: the events (1) with their apps (1), the ids in force today (1), and the weekly OONI
+    counts (1) when the page has measurements.
+    """
+    events = list(events_qs.order_by("-started_on", "-id"))
+    now = in_force_ids(events_qs)
+    in_force = [e for e in events if e.pk in now]
+    chronological = list(reversed(events))
+    ooni = None
+    if measurements is not None:
+        ooni = measurement_chart(
+            measurements,
+            chronological,
+            series=series,
+            chart_id="ooni-chart",
+            title=f"OONI measurements: {name}",
+            marks_for=marks_for,
+        )
+    return {
+        "count": len(events),
+        "in_force": in_force,
+        "now_rows": _group_rows(in_force, now_rows_of),
+        "chart": restriction_chart(chronological, chart_id="history-chart", title=chart_title, rows_of=rows_of),
+        "ooni": ooni,
+        "history": group_by_year_and_month(events[:HISTORY_LIMIT]),
+        "history_truncated": len(events) > HISTORY_LIMIT,
+        "timeline_url": reverse("timeline") + "?" + urlencode(timeline_query),
+        "countries": sorted({e.country for e in events}, key=lambda c: c.name),
+    }
+
+
+def _group_rows(events, rows_of):
+    """[(label, url, [events])] in the order rows first appear: what is in force, by app or country."""
+    rows = {}
+    for event in events:
+        for label, url in rows_of(event):
+            rows.setdefault((label, url), []).append(event)
+    return sorted(((label, url, evs) for (label, url), evs in rows.items()), key=lambda r: r[0].lower())
