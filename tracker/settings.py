@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI's files served from our own static files: the docs page works without a CDN.
+    "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "axes",
@@ -190,6 +192,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    # The API is read-only: no request body is ever parsed, and JSON is written by orjson.
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["events.api.renderers.ORJSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "events.api.renderers.StrictContentNegotiation",
+    # Anonymous clients, per address: DRF's rate syntax (120/minute, 5000/hour).
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE") or "120/minute"},
+    # How many reverse proxies add X-Forwarded-For in front of the app: 0 trusts only the peer
+    # address, so that a client cannot dodge the rate limit by sending the header itself.
+    "NUM_PROXIES": envint("API_NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "App blocking tracker API",
@@ -197,6 +208,20 @@ SPECTACULAR_SETTINGS = {
     "Records are published under CC BY 4.0; imported records keep their upstream credit.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a `kind`; name each enum after its model rather than let them collide.
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "events.models.Event.Kind",
+        "EventStatusEnum": "events.models.Event.Status",
+        "EventFeatureEnum": "events.models.Event.Feature",
+        "SourceKindEnum": "events.models.Source.Kind",
+        "OwnerKindEnum": "events.models.Owner.Kind",
+        "AppCategoryEnum": "events.models.App.Category",
+        "AuthorityKindEnum": "events.models.Authority.Kind",
+        "DatePrecisionEnum": "events.dates.Precision",
+    },
 }
 
 # Browser notebooks on other origins may read the API; nothing else is cross-origin.

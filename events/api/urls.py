@@ -1,3 +1,26 @@
-"""API v1 URLs (DESIGN.md): filled in by the API issue."""
+"""API v1 URLs, as DESIGN.md names them. Codes and slugs in paths are case-insensitive."""
 
-urlpatterns = []
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+
+urlpatterns = [
+    path("", views.Root.as_view(), name="api-root"),
+    path("events/", views.EventList.as_view(), name="api-event-list"),
+    path("events/<int:pk>/", views.EventDetail.as_view(), name="api-event-detail"),
+    path("countries/", views.CountryList.as_view(), name="api-country-list"),
+    path("countries/<str:code>/", views.CountryDetail.as_view(), name="api-country-detail"),
+    path("apps/", views.AppList.as_view(), name="api-app-list"),
+    path("apps/<str:slug>/", views.AppDetail.as_view(), name="api-app-detail"),
+    path("owners/", views.OwnerList.as_view(), name="api-owner-list"),
+    path("owners/<str:slug>/", views.OwnerDetail.as_view(), name="api-owner-detail"),
+    path("authorities/", views.AuthorityList.as_view(), name="api-authority-list"),
+    path("authorities/<str:slug>/", views.AuthorityDetail.as_view(), name="api-authority-detail"),
+    path("measurements/", views.MeasurementList.as_view(), name="api-measurement-list"),
+    path("stats/", views.Stats.as_view(), name="api-stats"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Swagger UI from our own static files (drf-spectacular-sidecar), its script in a file of its
+    # own rather than inline, so the page works offline and under a strict Content-Security-Policy.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

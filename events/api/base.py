@@ -1,0 +1,76 @@
+"""What every API view shares: read-only GET, strict parameters, ETags, throttling, error format."""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.settings import api_settings
+
+from .conditional import data_version, etag_for, not_modified
+from .renderers import ORJSONRenderer
+from .throttling import AnonRateThrottle, Throttled
+
+FORMAT = "format"
+
+
+def unknown_and_empty(query_params, accepted):
+    """Errors for parameters outside `accepted`, given twice, or given empty (DRF's error shape)."""
+    errors = {}
+    for name in query_params:
+        values = query_params.getlist(name)
+        if name not in accepted:
+            errors[name] = [f"Unknown parameter. Accepted here: {', '.join(sorted(accepted)) or 'none'}."]
+        elif len(values) > 1:
+            errors[name] = [f"Give {name} once; separate several values with commas, e.g. {name}=a,b."]
+        elif not values[0].strip():
+            errors[name] = ["Empty value: give a value or leave the parameter out."]
+    return errors
+
+
+def raise_if(errors):
+    if errors:
+        raise ValidationError(errors)
+
+
+class ApiView(GenericAPIView):
+    """A read-only endpoint. Subclasses implement `respond(request, **kwargs)` and name the
+    query parameters they accept in `accepted_params` (besides `format`).
+
+    GET (and HEAD) only: any other method is answered 405 by DRF before anything runs.
+    """
+
+    renderer_classes = [ORJSONRenderer]
+    throttle_classes = [AnonRateThrottle]
+    accepted_params = frozenset()
+    # Answer 304 to a client whose ETag matches the current data version (see conditional.py).
+    conditional = True
+
+    def get(self, request, *args, **kwargs):
+        etag = None
+        if self.conditional:
+            etag = etag_for(request, data_version())
+            response = not_modified(request, etag)
+            if response is not None:
+                return response
+        response = self.respond(request, *args, **kwargs)
+        if etag and response.status_code == 200:
+            response["ETag"] = etag
+        return response
+
+    def respond(self, request, *args, **kwargs):
+        raise NotImplementedError
+
+    def check_params(self, request, accepted=None):
+        """400 for any parameter this endpoint does not accept, repeated, or empty."""
+        accepted = set(self.accepted_params if accepted is None else accepted) | {FORMAT}
+        raise_if(unknown_and_empty(request.query_params, accepted))
+
+    def throttled(self, request, wait):
+        raise Throttled(wait, api_settings.DEFAULT_THROTTLE_RATES.get("anon"))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are always JSON, even for a client that asked for CSV: an error body in a
+        # spreadsheet helps nobody, and the schema documents errors as JSON.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and renderer is not None and renderer.format != "json":
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -1,0 +1,188 @@
+"""The shapes of API responses, declared for the OpenAPI schema.
+
+The views build plain dicts (records.py, reference.py) for speed; these serializers describe
+those dicts field by field so that drf-spectacular documents them, and the test suite
+(schemathesis) checks every response against that description. Keep both in step.
+"""
+
+from rest_framework import serializers
+
+from events.dates import Precision
+from events.models import App, Authority, Event, Owner, Source
+
+
+class Ref(serializers.Serializer):
+    slug = serializers.CharField(help_text="Stable lower-case identifier, usable in filters.")
+    name = serializers.CharField()
+
+
+class CountryRef(serializers.Serializer):
+    code = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, upper case.")
+    name = serializers.CharField()
+
+
+class AppRef(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    owner = Ref(allow_null=True, help_text="Who runs the app; null when unknown.")
+
+
+class SourceOut(serializers.Serializer):
+    url = serializers.URLField()
+    title = serializers.CharField()
+    publisher = serializers.CharField(allow_blank=True)
+    published_on = serializers.DateField(allow_null=True)
+    kind = serializers.ChoiceField(choices=Source.Kind.choices)
+    archived_url = serializers.CharField(allow_blank=True, help_text="A web-archive copy, or empty.")
+
+
+class StatementOut(serializers.Serializer):
+    speaker = serializers.CharField()
+    role = serializers.CharField(allow_blank=True)
+    organisation = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+    said_on = serializers.DateField(allow_null=True)
+    source_url = serializers.URLField(allow_null=True, help_text="The document that reports the statement.")
+
+
+class EventOut(serializers.Serializer):
+    """A published event with everything a reader needs, as in lists, detail and CSV."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    page_url = serializers.URLField(help_text="The event's public page.")
+    country = CountryRef()
+    apps = AppRef(many=True)
+    owner = Ref(allow_null=True, help_text="The company targeted as such, e.g. by an extremist designation.")
+    authority = Ref(allow_null=True, help_text="Who ordered or carried out the measure.")
+    promoted_alternative = Ref(allow_null=True, help_text="The app the authorities push instead, e.g. MAX.")
+    kind = serializers.ChoiceField(choices=Event.Kind.choices)
+    status = serializers.ChoiceField(choices=Event.Status.choices)
+    features = serializers.ListField(child=serializers.ChoiceField(choices=Event.Feature.choices))
+    started_on = serializers.DateField(help_text="A date known to the month or year is its first day.")
+    started_precision = serializers.ChoiceField(choices=Precision.choices)
+    ended_on = serializers.DateField(allow_null=True, help_text="Null while in force.")
+    ended_precision = serializers.ChoiceField(choices=Precision.choices, allow_null=True)
+    announced_on = serializers.DateField(allow_null=True)
+    legal_basis = serializers.CharField(allow_blank=True)
+    stated_reason = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(allow_blank=True)
+    users_affected = serializers.IntegerField(allow_null=True)
+    users_affected_note = serializers.CharField(allow_blank=True)
+    sources = SourceOut(many=True)
+    statements = StatementOut(many=True)
+    related = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of related published events.")
+    updated_at = serializers.DateTimeField()
+
+
+class EventDetailOut(EventOut):
+    description = serializers.CharField(allow_blank=True, help_text="The full account, with context.")
+
+
+class CountryOut(serializers.Serializer):
+    code = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, upper case.")
+    name = serializers.CharField()
+    region = serializers.CharField(allow_blank=True)
+    event_count = serializers.IntegerField(help_text="Published events in this country.")
+    page_url = serializers.URLField()
+
+
+class CountryDetailOut(CountryOut):
+    apps_restricted_now = AppRef(many=True, help_text="Apps that a published event restricts here today.")
+    events_url = serializers.URLField(help_text="This country's events in the API.")
+
+
+class AppOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.ChoiceField(choices=App.Category.choices)
+    website = serializers.CharField(allow_blank=True)
+    owner = Ref(allow_null=True)
+    event_count = serializers.IntegerField(help_text="Published events that hit this app.")
+    page_url = serializers.URLField()
+
+
+class AppDetailOut(AppOut):
+    description = serializers.CharField(allow_blank=True)
+    countries_restricted_now = CountryRef(many=True, help_text="Countries where a published event restricts it today.")
+    events_url = serializers.URLField(help_text="This app's events in the API.")
+
+
+class OwnerOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Owner.Kind.choices)
+    country = serializers.CharField(allow_null=True, help_text="Country code of its seat.")
+    parent = Ref(allow_null=True)
+    website = serializers.CharField(allow_blank=True)
+    page_url = serializers.URLField()
+
+
+class OwnerDetailOut(OwnerOut):
+    description = serializers.CharField(allow_blank=True)
+    apps = Ref(many=True, help_text="The apps it runs.")
+    events_url = serializers.URLField(help_text="Events that target it or its apps, in the API.")
+
+
+class AuthorityOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Authority.Kind.choices)
+    country = CountryRef(allow_null=True)
+    website = serializers.CharField(allow_blank=True)
+    page_url = serializers.URLField()
+
+
+class AuthorityDetailOut(AuthorityOut):
+    description = serializers.CharField(allow_blank=True)
+    event_count = serializers.IntegerField(help_text="Published events it ordered or carried out.")
+    events_url = serializers.URLField(help_text="Its events in the API.")
+
+
+class MeasurementOut(serializers.Serializer):
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, upper case.")
+    app = serializers.CharField(help_text="Slug of the app the test checks.")
+    test_name = serializers.CharField()
+    day = serializers.DateField()
+    measurement_count = serializers.IntegerField()
+    anomaly_count = serializers.IntegerField()
+    confirmed_count = serializers.IntegerField()
+    failure_count = serializers.IntegerField()
+    ok_count = serializers.IntegerField()
+    likely_blocked_rate = serializers.FloatField(
+        allow_null=True, help_text="anomaly_count / (measurement_count - failure_count); null without usable tests."
+    )
+    dataset = serializers.CharField(help_text="Where the figures come from, with credit to the publisher.")
+
+
+class StatsRow(serializers.Serializer):
+    key = serializers.CharField(help_text="Country code, year, kind, app slug or owner slug.")
+    label = serializers.CharField(help_text="What to print: country name, year, kind label, app or owner name.")
+    count = serializers.IntegerField(help_text="Matching published events in this group.")
+
+
+class StatsOut(serializers.Serializer):
+    by = serializers.ChoiceField(choices=["country", "year", "kind", "app", "owner"])
+    total = serializers.IntegerField(help_text="Matching published events (an event with two apps counts once).")
+    results = StatsRow(many=True)
+
+
+class Endpoint(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.URLField()
+    description = serializers.CharField()
+
+
+class Licence(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.URLField()
+
+
+class RootOut(serializers.Serializer):
+    name = serializers.CharField()
+    version = serializers.CharField()
+    licence = Licence()
+    credits = serializers.ListField(child=serializers.CharField())
+    endpoints = Endpoint(many=True)
+    docs = serializers.URLField()
+    schema = serializers.URLField()

@@ -1,0 +1,32 @@
+"""The API's views, one module per resource."""
+
+from .events import EventDetail, EventList
+from .measurements import MeasurementList
+from .reference import (
+    AppDetail,
+    AppList,
+    AuthorityDetail,
+    AuthorityList,
+    CountryDetail,
+    CountryList,
+    OwnerDetail,
+    OwnerList,
+)
+from .root import Root
+from .stats import Stats
+
+__all__ = [
+    "AppDetail",
+    "AppList",
+    "AuthorityDetail",
+    "AuthorityList",
+    "CountryDetail",
+    "CountryList",
+    "EventDetail",
+    "EventList",
+    "MeasurementList",
+    "OwnerDetail",
+    "OwnerList",
+    "Root",
+    "Stats",
+]
