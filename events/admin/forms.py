@@ -1,0 +1,166 @@
+"""The event form: features as checkboxes, the review states this editor may choose, the revision
+it was loaded at (see locking.py), a duplicate check on creation, and no publication without a source
+counting the sources submitted with it."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+
+from events.dates import format_date
+from events.models import Event
+
+from . import workflow
+from .locking import conflict_message, locked_revision
+
+State = Event.ReviewState
+
+
+class EventAdminForm(forms.ModelForm):
+    """The admin's event form. `user` is set on the class by EventAdmin.get_form for each request."""
+
+    user = None
+
+    features = forms.MultipleChoiceField(
+        choices=Event.Feature.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="What of the apps is hit. Tick Everything for a full block.",
+    )
+    loaded_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    not_a_duplicate = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="It is a different event: save it anyway",
+    )
+
+    class Meta:
+        model = Event
+        fields = (
+            "title", "kind", "features", "summary", "description", "country", "apps", "status",
+            "started_on", "started_precision", "ended_on", "ended_precision", "announced_on",
+            "authority", "owner", "legal_basis", "stated_reason", "users_affected", "users_affected_note",
+            "promoted_alternative", "sources", "related", "review_state",
+        )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The stored state and revision, read now: the revert view hands the form a copy of an old
+        # version, whose own state and revision are history, not what the editor is changing.
+        stored = None
+        if self.instance.pk:
+            stored = Event.objects.filter(pk=self.instance.pk).values("review_state", "revision").first()
+        self.stored_state = stored["review_state"] if stored else None
+        if stored and not self.is_bound:
+            self.initial["loaded_revision"] = stored["revision"]
+        if getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None) is not None:
+            self._start_from_history(getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME))
+        if "review_state" in self.fields:
+            allowed = workflow.allowed_states(self.user, self.stored_state)
+            field = self.fields["review_state"]
+            field.choices = [(value, label) for value, label in State.choices if value in allowed]
+            field.error_messages["invalid_choice"] = (
+                "You cannot move this event to that state: editors submit for review; "
+                "only publishers publish and retract."
+            )
+            field.help_text = self._review_help(allowed)
+
+    def _start_from_history(self, record):
+        """Reverting restores an old version's content and its apps and sources; the review state
+        stays where it is now (moving it is a separate, deliberate step)."""
+        self.initial["apps"] = [row.app_id for row in record.apps.all()]
+        self.initial["sources"] = [row.source_id for row in record.sources.all()]
+        if self.stored_state:
+            self.initial["review_state"] = self.stored_state
+
+    def _review_help(self, allowed):
+        if workflow.can_publish(self.user):
+            return "Only published events are public. Publishing needs at least one source."
+        if State.PUBLISHED not in allowed:
+            return (
+                "Only published events are public. When the event is ready, choose In review: "
+                "a publisher checks and publishes it."
+            )
+        return "Only published events are public."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self._check_revision(cleaned)
+        self._check_review_state(cleaned)
+        if not self.instance.pk:
+            self._check_duplicate(cleaned)
+        return cleaned
+
+    def _check_revision(self, cleaned):
+        """Refuse a save based on an older revision; the row stays locked until this save commits."""
+        current = locked_revision(self.instance.pk)
+        loaded = cleaned.get("loaded_revision")
+        if current is None or loaded == current:
+            return
+        change_url = reverse("admin:events_event_change", args=[self.instance.pk])
+        raise ValidationError(conflict_message(self.instance.pk, loaded, change_url), code="stale")
+
+    def _check_review_state(self, cleaned):
+        target = cleaned.get("review_state")
+        if target is None or "sources" not in cleaned:
+            return
+        reason = workflow.refusal(self.user, self.stored_state, target)
+        if reason:
+            self.add_error("review_state", reason)
+        elif target == State.PUBLISHED and not cleaned["sources"]:
+            if self.stored_state == State.PUBLISHED:
+                self.add_error("sources", "A published event keeps at least one source; retract it first.")
+            else:
+                self.add_error("review_state", Event.NO_SOURCE_MESSAGE)
+
+    def _check_duplicate(self, cleaned):
+        """Warn before creating what looks like an existing event; the editor confirms or opens it."""
+        country, apps, started_on = cleaned.get("country"), cleaned.get("apps"), cleaned.get("started_on")
+        if not (country and apps and started_on) or cleaned.get("not_a_duplicate"):
+            return
+        matches = list(
+            Event.objects.filter(country=country, started_on=started_on, apps__in=apps).distinct().order_by("-id")[:5]
+        )
+        if not matches:
+            return
+        self.fields["not_a_duplicate"].widget = forms.CheckboxInput()
+        links = format_html_join(
+            ", ",
+            '<a href="{}" target="_blank" rel="noopener">{}</a> ({})',
+            (
+                (
+                    reverse("admin:events_event_change", args=[event.pk]),
+                    event.title,
+                    event.get_review_state_display().lower(),
+                )
+                for event in matches
+            ),
+        )
+        message = format_html(
+            "Possible duplicate of {}: same country, an app in common and the same start date ({}). "
+            "Open it to check; if this is a different event, tick the box and save again.",
+            links,
+            format_date(started_on, cleaned.get("started_precision") or "day"),
+        )
+        self.add_error("not_a_duplicate", ValidationError(message, code="duplicate"))
+
+    def _post_clean(self):
+        """The model refuses a published event without *saved* sources. Here the sources submitted with
+        it count instead, so publishing together with the first source works; the check above already
+        refused a publication with none (and this drops the model's repeat of that message)."""
+        super()._post_clean()
+        errors = self._errors.get("review_state")
+        if not errors:
+            return
+        submitted = self.cleaned_data.get("sources")
+        found = [message for error in errors.as_data() for message in error.messages]
+        kept = list(dict.fromkeys(m for m in found if not (m == Event.NO_SOURCE_MESSAGE and submitted)))
+        if kept == found:
+            return
+        del self._errors["review_state"]
+        if kept:
+            self.add_error("review_state", kept)
+        else:
+            self.cleaned_data["review_state"] = self.instance.review_state

@@ -1,0 +1,100 @@
+"""Reference data: countries (read-only, loaded by a migration), owners, apps and authorities.
+
+Each list shows what an editor looks for, searches what they type (these searches also feed the
+event form's autocompletes), and costs a fixed number of queries: the to-one columns are joined,
+and counts are annotated in the same query.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from events.models import App, Authority, Country, Owner
+
+from .history import HistoryAdmin
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    """The ISO list: searchable, never edited (a migration loads all 249)."""
+
+    list_display = ("name", "code", "alpha3", "region", "event_count")
+    list_filter = ("region",)
+    search_fields = ("name", "code", "alpha3", "official_name")
+    fields = ("code", "alpha3", "name", "official_name", "region")
+
+    def get_queryset(self, request):
+        # A count annotation groups the query, which drops the default order: restate it.
+        return super().get_queryset(request).annotate(event_total=Count("events")).order_by(*self.model._meta.ordering)
+
+    @admin.display(description="events", ordering="event_total")
+    def event_count(self, country):
+        return country.event_total
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Owner)
+class OwnerAdmin(HistoryAdmin):
+    """Companies and state bodies behind apps."""
+
+    list_display = ("name", "slug", "kind", "country", "parent", "app_count")
+    list_filter = ("kind", ("country", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("country", "parent")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("country", "parent")
+
+    def get_queryset(self, request):
+        # A count annotation groups the query, which drops the default order: restate it.
+        return super().get_queryset(request).annotate(app_total=Count("apps")).order_by(*self.model._meta.ordering)
+
+    @admin.display(description="apps", ordering="app_total")
+    def app_count(self, owner):
+        return owner.app_total
+
+
+@admin.register(App)
+class AppAdmin(HistoryAdmin):
+    """Apps and services that measures target."""
+
+    list_display = ("name", "slug", "owner", "category", "event_count")
+    list_filter = ("category", ("owner", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("owner",)
+    search_fields = ("name", "slug", "owner__name")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("owner",)
+
+    def get_queryset(self, request):
+        # A count annotation groups the query, which drops the default order: restate it.
+        return super().get_queryset(request).annotate(event_total=Count("events")).order_by(*self.model._meta.ordering)
+
+    @admin.display(description="events", ordering="event_total")
+    def event_count(self, app):
+        return app.event_total
+
+
+@admin.register(Authority)
+class AuthorityAdmin(HistoryAdmin):
+    """Regulators, courts, ministries and operators that order or carry out measures."""
+
+    list_display = ("name", "slug", "kind", "country", "event_count")
+    list_filter = ("kind", ("country", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("country",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("country",)
+
+    def get_queryset(self, request):
+        # A count annotation groups the query, which drops the default order: restate it.
+        return super().get_queryset(request).annotate(event_total=Count("events")).order_by(*self.model._meta.ordering)
+
+    @admin.display(description="events", ordering="event_total")
+    def event_count(self, authority):
+        return authority.event_total

@@ -1,0 +1,260 @@
+"""Bulk entry: events (and sources) as CSV or XLSX through django-import-export.
+
+One row is one event. Related records are named the way editors know them: the country by its
+code, apps, owner, authority and the promoted alternative by slug, sources by URL, related events by
+id; lists are joined by ';'. Every value must name an existing record (a typo is an error, never a
+silent drop), and every row is validated with the model's full_clean.
+
+An import is all or nothing: the admin first runs it in a transaction that is rolled back and shows
+every refused row with its number (row 1 is the first row under the header); only a file without
+errors can be confirmed, and the confirmed import runs in one transaction again, rolled back whole if
+any row fails after all.
+
+The review state follows the workflow (workflow.py):
+- a new event is a draft unless the importer may publish, in which case the review_state column is
+  honoured (blank means draft), and "published" still needs a source;
+- an existing event (a row with its id) keeps its state unless the importer may publish; only a
+  publisher may change a published event at all;
+- a row carrying the revision it was exported at is refused if the event changed since then, so a
+  spreadsheet edited offline never overwrites newer work.
+"""
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from events.models import App, Authority, Country, Event, Owner, Source
+
+from . import workflow
+
+SEPARATOR = ";"
+
+
+def _split(value):
+    if value is None:
+        return []
+    if isinstance(value, int | float):
+        value = str(int(value))
+    return [item.strip() for item in str(value).split(SEPARATOR) if item.strip()]
+
+
+class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key by a human key; an unknown value is an error that names it."""
+
+    def __init__(self, model, field, label, upper=False):
+        super().__init__(model, field=field)
+        self.label = label
+        self.upper = upper
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        text = text.upper() if self.upper else text.lower()
+        try:
+            return self.model.objects.get(**{self.field: text})
+        except self.model.DoesNotExist:
+            raise ValueError(f"No {self.label} '{text}'.") from None
+
+
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """A ';'-joined list of human keys; unknown values are an error that lists them."""
+
+    def __init__(self, model, field, label, lower=True):
+        super().__init__(model, separator=SEPARATOR, field=field)
+        self.label = label
+        self.lower = lower
+
+    def clean(self, value, row=None, **kwargs):
+        keys = _split(value)
+        if self.lower:
+            keys = [key.lower() for key in keys]
+        found = self.model.objects.filter(**{f"{self.field}__in": keys})
+        known = {str(getattr(obj, self.field)) for obj in found}
+        unknown = [key for key in keys if key not in known]
+        if unknown:
+            raise ValueError(f"No {self.label} {', '.join(repr(key) for key in unknown)}.")
+        return found
+
+
+class FeaturesWidget(widgets.Widget):
+    """The features list as 'voice_calls;video_calls'; the model's clean rejects unknown values."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _split(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return SEPARATOR.join(value or [])
+
+
+class EventResource(resources.ModelResource):
+    """Events as rows. See the module docstring for the rules an import follows."""
+
+    country = fields.Field("country", "country", StrictForeignKeyWidget(Country, "code", "country code", upper=True))
+    apps = fields.Field("apps", "apps", StrictManyToManyWidget(App, "slug", "app with slug"))
+    owner = fields.Field("owner", "owner", StrictForeignKeyWidget(Owner, "slug", "owner with slug"))
+    features = fields.Field("features", "features", FeaturesWidget(), default=list)
+    authority = fields.Field("authority", "authority", StrictForeignKeyWidget(Authority, "slug", "authority with slug"))
+    sources = fields.Field("sources", "sources", StrictManyToManyWidget(Source, "url", "source with URL", lower=False))
+    promoted_alternative = fields.Field(
+        "promoted_alternative", "promoted_alternative", StrictForeignKeyWidget(App, "slug", "app with slug")
+    )
+    related = fields.Field("related", "related", StrictManyToManyWidget(Event, "id", "event with id", lower=False))
+    revision = fields.Field("revision", "revision", widgets.IntegerWidget(), readonly=True)
+    updated_at = fields.Field("updated_at", "updated_at", widgets.DateTimeWidget(), readonly=True)
+
+    class Meta:
+        model = Event
+        fields = (
+            "id",
+            "title",
+            "country",
+            "apps",
+            "owner",
+            "kind",
+            "features",
+            "status",
+            "started_on",
+            "started_precision",
+            "ended_on",
+            "ended_precision",
+            "announced_on",
+            "authority",
+            "legal_basis",
+            "stated_reason",
+            "summary",
+            "description",
+            "users_affected",
+            "users_affected_note",
+            "sources",
+            "promoted_alternative",
+            "related",
+            "review_state",
+            "revision",
+            "updated_at",
+        )
+        export_order = fields
+        import_id_fields = ("id",)
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.user = None
+
+    def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user")
+        if "id" not in (dataset.headers or []):
+            # A file of new events needs no id column; rows without an id create events.
+            dataset.append_col([""] * len(dataset), header="id")
+
+    def filter_export(self, queryset, **kwargs):
+        """Related records in a fixed number of queries, however many events are exported."""
+        return queryset.select_related("country", "owner", "authority", "promoted_alternative").prefetch_related(
+            "apps", "sources", "related"
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        stored_state = instance.review_state if instance.pk else None
+        stored_revision = instance.revision if instance.pk else None
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # The many-to-many values are only saved after the row; check them now so that an unknown
+        # slug or URL is reported with the row, like every other mistake.
+        source_count = None
+        for name in ("apps", "sources", "related"):
+            if name in row:
+                try:
+                    values = self.fields[name].clean(row)
+                except ValueError as error:
+                    errors[name] = [str(error)]
+                else:
+                    if name == "sources":
+                        source_count = len(values)
+        errors.update(self._workflow_errors(instance, row, stored_state, stored_revision, source_count))
+        if errors:
+            raise ValidationError(errors)
+
+    def _workflow_errors(self, instance, row, stored_state, stored_revision, source_count):
+        errors = {}
+        may_publish = self.user is not None and workflow.can_publish(self.user)
+        wanted = instance.review_state
+        if stored_state is None:
+            if row.get("id") not in (None, ""):
+                errors["id"] = f"No event with id {row['id']}; leave id empty to create a new event."
+            if not may_publish or not wanted:
+                instance.review_state = Event.ReviewState.DRAFT
+        elif not may_publish or not wanted:
+            instance.review_state = stored_state
+            if stored_state == Event.ReviewState.PUBLISHED and not may_publish:
+                errors["review_state"] = "Only publishers can change a published event."
+        elif wanted != stored_state and wanted in Event.ReviewState.values:
+            reason = workflow.refusal(self.user, stored_state, wanted)
+            if reason:
+                errors["review_state"] = reason
+        if instance.review_state == Event.ReviewState.PUBLISHED:
+            count = source_count if source_count is not None else (instance.sources.count() if instance.pk else 0)
+            if not count:
+                errors["sources"] = Event.NO_SOURCE_MESSAGE
+        exported = row.get("revision")
+        if stored_revision is not None and exported not in (None, ""):
+            try:
+                exported = int(float(exported))
+            except ValueError:
+                errors["revision"] = f"Not a revision number: {exported!r}."
+            else:
+                if exported != stored_revision:
+                    errors["revision"] = (
+                        f"This event changed since the file was exported (revision {exported}, now "
+                        f"{stored_revision}): export it again and redo the change."
+                    )
+        return errors
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The model refuses publishing an event without saved sources; the row's sources are checked above.
+        errors = dict(import_validation_errors or {})
+        try:
+            super().validate_instance(instance, errors, validate_unique)
+        except ValidationError as error:
+            found = error.message_dict
+            if found.get("review_state") == [Event.NO_SOURCE_MESSAGE] and "sources" not in found:
+                del found["review_state"]
+            if found:
+                raise ValidationError(found) from None
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = self.user
+
+
+class SourceResource(resources.ModelResource):
+    """Sources as rows, matched by URL: import them before the events that cite them."""
+
+    class Meta:
+        model = Source
+        fields = ("url", "title", "publisher", "published_on", "archived_url", "kind", "language")
+        import_id_fields = ("url",)
+        clean_model_instances = True
+        use_transactions = True
+
+
+class BulkEntryMixin(ImportExportMixin):
+    """Import and export on a model admin, as CSV or XLSX: importing needs the add permission,
+    exporting the view one (import-export's default lets any staff user do both)."""
+
+    formats = [CSV, XLSX]
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmed import also rolls back whole on a row that fails validation (import-export
+        # only does that by default when the confirmation step is skipped).
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
