@@ -143,6 +143,6 @@ def stream_csv(filename, header, batches):
 def events_csv(request, queryset, keyset):
     batches = (
         [event_csv_row(record) for record in event_records(rows, request)]
-        for rows in keyset_batches(queryset, keyset, EVENT_COLUMNS)
+        for rows in keyset_batches(queryset, keyset, EVENT_COLUMNS, BATCH)
     )
     return stream_csv(f"tracker-events-{LICENCE}.csv", EVENT_CSV_COLUMNS, batches)
