@@ -21,12 +21,12 @@ class Tick:
 
 
 class TimeAxis:
-    """Maps dates between `start` and `end` to 0..100 percent."""
+    """Maps dates between `start` and `end` to 0..`extent` percent (less than 100 leaves a right gutter)."""
 
-    def __init__(self, start, end):
+    def __init__(self, start, end, extent=100):
         if end <= start:
             end = start + datetime.timedelta(days=1)
-        self.start, self.end = start, end
+        self.start, self.end, self.extent = start, end, extent
         self.span = (end - start).days
 
     @classmethod
@@ -37,7 +37,7 @@ class TimeAxis:
     def x(self, day):
         """Percent position of `day`, clamped to the axis."""
         day = min(max(day, self.start), self.end)
-        return round(100 * (day - self.start).days / self.span, 3)
+        return round(self.extent * (day - self.start).days / self.span, 3)
 
     def width(self, start, end, minimum=0.6):
         """Percent width from `start` to `end`, never thinner than `minimum` so a one-day event shows."""

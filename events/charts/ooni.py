@@ -22,6 +22,7 @@ PLOT = 72
 PANEL_GAP = 18
 AXIS = 26
 MAX_PANELS = 12
+PLOT_WIDTH = 92  # percent; the gutter on the right holds the 50% and 100% labels
 
 
 @dataclass
@@ -42,13 +43,12 @@ class Week:
 
 @dataclass
 class Mark:
-    """An event drawn on a panel: a band while in force, a line and its number at its start."""
+    """An event that began within the period: a line and its number at its start, a band while in force."""
 
     number: int
     event: object
     x: float
     width: float
-    starts_inside: bool
     colour: str
 
 
@@ -92,9 +92,11 @@ class MeasurementChart:
     height: int
     plot_bottom: int
     marked_events: list
+    throughout: list
     credits: list
     first_day: datetime.date
     last_day: datetime.date
+    plot_width: int = PLOT_WIDTH
 
 
 def weekly_counts(measurements, series):
@@ -137,10 +139,10 @@ def measurement_chart(measurements, events, *, series, chart_id, title, marks_fo
     today = today or timezone.localdate()
     first = min(p.weeks[0].start for p in panels)
     last = max(p.weeks[-1].start for p in panels) + datetime.timedelta(days=7)
-    axis = TimeAxis(first, last)
+    axis = TimeAxis(first, last, extent=PLOT_WIDTH)
     ticks = axis.month_ticks(3) if axis.span <= 3 * 366 else axis.year_ticks()
 
-    numbers = {}
+    numbers, throughout = {}, {}
     y = 0
     for panel in panels:
         panel.top = y
@@ -157,6 +159,11 @@ def measurement_chart(measurements, events, *, series, chart_id, title, marks_fo
             end = event.ended_on or today
             if end < axis.start or event.started_on > axis.end:
                 continue
+            if event.started_on < axis.start:
+                # Already in force when the measurements begin: shading the whole panel for each
+                # of these would bury the bars, so the caption lists them instead.
+                throughout.setdefault(event.pk, event)
+                continue
             number = numbers.setdefault(event.pk, len(numbers) + 1)
             panel.marks.append(
                 Mark(
@@ -164,7 +171,6 @@ def measurement_chart(measurements, events, *, series, chart_id, title, marks_fo
                     event=event,
                     x=axis.x(event.started_on),
                     width=axis.width(event.started_on, end, minimum=0.3),
-                    starts_inside=axis.start <= event.started_on <= axis.end,
                     colour=colour(event.kind),
                 )
             )
@@ -173,13 +179,19 @@ def measurement_chart(measurements, events, *, series, chart_id, title, marks_fo
     marked = [(number, by_pk[pk]) for pk, number in sorted(numbers.items(), key=lambda item: item[1])]
     last_day = last - datetime.timedelta(days=1)
     description = (
-        f"Share of OONI measurements that showed signs of blocking, week by week from {first:%d %B %Y} "
-        f"to {last_day:%d %B %Y}, one panel per {'app' if series == 'app' else 'country'}. "
+        f"Share of OONI measurements that showed signs of blocking, week by week from the week of "
+        f"{first:%d %B %Y} to the week of {last - datetime.timedelta(days=7):%d %B %Y}, one panel per "
+        f"{'app' if series == 'app' else 'country'}. "
         + (
-            f"Shaded bands mark the {len(marked)} recorded measure{'s' if len(marked) != 1 else ''} in force "
-            "in that period, numbered as in the list below."
+            f"Numbered lines and shaded bands mark the {len(marked)} recorded measure"
+            f"{'s' if len(marked) != 1 else ''} that began in that period, as in the list below."
             if marked
-            else "No recorded measure falls in that period."
+            else "No recorded measure began in that period."
+        )
+        + (
+            f" {len(throughout)} measure{'s were' if len(throughout) != 1 else ' was'} already in force when it began."
+            if throughout
+            else ""
         )
     )
     return MeasurementChart(
@@ -191,6 +203,7 @@ def measurement_chart(measurements, events, *, series, chart_id, title, marks_fo
         height=y - PANEL_GAP + AXIS,
         plot_bottom=y - PANEL_GAP,
         marked_events=marked,
+        throughout=sorted(throughout.values(), key=lambda e: (e.started_on, e.pk)),
         credits=sorted(credits),
         first_day=first,
         last_day=last_day,

@@ -1,5 +1,7 @@
 """One event's page: what was done, where, when, by whom, why, and the evidence."""
 
+import datetime
+
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,6 +15,7 @@ from .public import public_events
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 NOT_CHANGES = {"revision", "updated_at", "created_at", "import_key"}
+SAME_EDIT = datetime.timedelta(minutes=5)
 
 
 def event_detail(request, pk):
@@ -47,7 +50,9 @@ def change_summary(event):
     if latest is None:
         return {"date": format_date(timezone.localdate(event.updated_at)), "text": "Last updated"}
     day = format_date(timezone.localdate(latest.history_date))
-    if latest.history_type == "+":
+    if latest.history_type == "+" or latest.history_date - event.created_at < SAME_EDIT:
+        # Apps and sources are saved just after the record itself, each leaving a history row:
+        # all of that is still the record being added, not a later change.
         return {"date": day, "text": "Added"}
     previous = latest.prev_record
     if previous is None:

@@ -17,7 +17,11 @@ SEARCH_LIMIT = 50
 
 def home(request):
     """What is in force now, by country; the latest events; headline numbers."""
-    totals = public_events().aggregate(events=Count("id"), countries=Count("country", distinct=True))
+    totals = public_events().aggregate(
+        events=Count("id", distinct=True),
+        countries=Count("country", distinct=True),
+        apps=Count("apps", distinct=True),
+    )
     in_force = list(listed_events().in_force_now().order_by("country__name", "-started_on", "-id"))
     by_country = _in_force_by_country(in_force)
     context = {
@@ -51,7 +55,18 @@ def _in_force_by_country(events):
     result = []
     for group in groups.values():
         apps = sorted(group["apps"].values(), key=lambda pair: pair[0].name.lower())
-        result.append({"country": group["country"], "apps": apps, "other": group["other"]})
+        other = {}
+        for event in group["other"]:
+            other.setdefault(event.kind, []).append(event)
+        result.append(
+            {
+                "country": group["country"],
+                "apps": apps,
+                "other": group["other"],
+                # Many shutdowns in one country read better as "6 network shutdowns" than as six lines.
+                "other_by_kind": list(other.values()),
+            }
+        )
     return result
 
 
