@@ -6,6 +6,7 @@ bad value of any variable stops start-up with a message naming the variable and 
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,9 @@ def database_from_url(name, url):
         raise ImproperlyConfigured(
             f"{name} must point at SQLite (sqlite:///path) or PostgreSQL (postgres://...): got {url!r}."
         )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Give up on an unreachable server in seconds, so that a request answers 503 rather than hang.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 5, minimum=1))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the development server read while a management command writes.
         config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
@@ -82,6 +86,30 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off: a comma-separated list of host names.")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
+# HTTPS. With DEBUG off every protection is on unless a variable turns it off (`make serve` does,
+# for plain HTTP on the loopback); `check --deploy` is clean with the defaults (see docs/deploy.md).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe over plain HTTP: a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Behind a proxy that terminates TLS, trust its header saying the request came by HTTPS; only
+# when told, since a client reaching the app directly could otherwise send the header itself.
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    if not re.fullmatch(r"HTTP_[A-Z0-9_]+", _proxy_header):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_header!r} must name the request header as Django sees it, "
+            "e.g. HTTP_X_FORWARDED_PROTO."
+        )
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -100,17 +128,25 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "corsheaders",
+    "csp",
     "events",
 ]
 
 MIDDLEWARE = [
+    # First: its request id and timing cover everything below (tracker/middleware.py).
+    "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A database outage in a view answers 503 (page or JSON), logged once (tracker/outage.py).
+    "tracker.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: editors' requests read the primary, the public's a replica.
+    "tracker.routers.ReadRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the editor on every history row.
@@ -142,6 +178,16 @@ DATABASES = {
         "DATABASE_URL", os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
+# PostgreSQL streaming replicas (comma-separated URLs) for the public's reads: tracker/routers.py.
+for _number, _url in enumerate(envlist("DATABASE_REPLICA_URL"), start=1):
+    DATABASES[f"replica_{_number}"] = database_from_url("DATABASE_REPLICA_URL", _url)
+    if DATABASES[f"replica_{_number}"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL must list PostgreSQL URLs: got {_url!r}.")
+    # Tests read "the replica" from the test database itself.
+    DATABASES[f"replica_{_number}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["tracker.routers.PrimaryReplicaRouter"]
+# Seconds a client is told to wait (Retry-After) while the database is unreachable.
+OUTAGE_RETRY_AFTER = envint("OUTAGE_RETRY_AFTER", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -168,15 +214,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# With DEBUG off, whitenoise serves collectstatic's compressed copies under hashed names, cached
+# for ever by browsers and CDNs (`make serve` runs collectstatic). STATICFILES_MANIFEST=0 serves
+# the apps' files as they are instead, for a production-like process without collectstatic (tests).
+STATICFILES_MANIFEST = envbool("STATICFILES_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATICFILES_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+WHITENOISE_USE_FINDERS = DEBUG or not STATICFILES_MANIFEST
 
 # A cache that app servers share (rate limits, cached responses) when REDIS_URL is set; otherwise
 # each process keeps its own in memory, which is right for development and tests.
@@ -229,12 +280,54 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and frames only from this site,
+# nothing inline. Checked in headless Chromium on the pages, the admin (with import-export and
+# history) and the API docs (tests/test_production_csp.py). Images may also be data: URIs
+# (the admin's and Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Logs go to stdout, one JSON object a line with DEBUG off (LOG_FORMAT=text for key=value lines),
+# each with the request id of the request it came from (tracker/logging.py, tracker/middleware.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tracker.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "tracker.logging.JSONFormatter"},
+        "text": {"()": "tracker.logging.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's records go through the root handler above (our format), not Django's own console.
+        "django": {"handlers": [], "level": "INFO"},
+        # Each request already has its line from RequestLogMiddleware; keep only errors (tracebacks).
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Where the real datasets live (never copied into the repository; see README).

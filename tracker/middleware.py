@@ -1,0 +1,89 @@
+"""Request-level operations: one log line per request with its id, and database-outage handling."""
+
+import logging
+import re
+import time
+import uuid
+from contextlib import ExitStack
+
+from django.db import connections
+
+from .logging import request_id_var
+from .outage import OUTAGE_ERRORS, health, outage_response
+
+logger = logging.getLogger("tracker.request")
+
+# An incoming X-Request-ID (from a proxy or load balancer) is kept if it looks like an id; anything
+# else (too long, odd characters that could forge log fields) is replaced by a fresh one.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+# Load balancers poll these every few seconds: their lines go out at DEBUG, not INFO.
+PROBES = ("/healthz", "/readyz")
+
+
+class RequestLogMiddleware:
+    """Gives every request an id (X-Request-ID, honoured if sent) and logs one line when it ends:
+    method, path, status, duration_ms and request_id, plus which database served its reads.
+
+    First in MIDDLEWARE, so that the time and the id cover everything else, and every log record
+    written during the request (a traceback included) carries the same request_id.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request.request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.request_id
+            fields = {
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+            if request.META.get("QUERY_STRING"):
+                fields["query"] = request.META["QUERY_STRING"]
+            reads_from = getattr(request, "reads_from", None)
+            if reads_from:
+                fields["db"] = reads_from
+            level = logging.DEBUG if request.path in PROBES and response.status_code == 200 else logging.INFO
+            logger.log(level, "%s %s %s", request.method, request.path, response.status_code, extra=fields)
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+class DatabaseOutageMiddleware:
+    """Turns a database outage inside a view into a 503 (page or JSON) instead of a 500.
+
+    While the database is failing it also watches queries, so that the first one that succeeds
+    again logs the recovery. Outages raised outside views are caught by `tracker.outage.server_error`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not health.failing:
+            return self.get_response(request)
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(self._watch))
+            return self.get_response(request)
+
+    @staticmethod
+    def _watch(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        health.recovered()
+        return result
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OUTAGE_ERRORS):
+            health.failed(exception)
+            return outage_response(request)
+        return None
