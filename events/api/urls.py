@@ -1,6 +1,6 @@
 """API v1 URLs, as DESIGN.md names them. Codes and slugs in paths are case-insensitive."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
@@ -8,7 +8,8 @@ from . import views
 urlpatterns = [
     path("", views.Root.as_view(), name="api-root"),
     path("events/", views.EventList.as_view(), name="api-event-list"),
-    path("events/<int:pk>/", views.EventDetail.as_view(), name="api-event-detail"),
+    # Any text, so that a malformed id is the API's JSON 404 rather than the site's HTML page.
+    path("events/<str:pk>/", views.EventDetail.as_view(), name="api-event-detail"),
     path("countries/", views.CountryList.as_view(), name="api-country-list"),
     path("countries/<str:code>/", views.CountryDetail.as_view(), name="api-country-detail"),
     path("apps/", views.AppList.as_view(), name="api-app-list"),
@@ -23,4 +24,6 @@ urlpatterns = [
     # Swagger UI from our own static files (drf-spectacular-sidecar), its script in a file of its
     # own rather than inline, so the page works offline and under a strict Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/v1/ is a JSON 404 too: scripts parse API answers as JSON.
+    re_path(r"^.+/$", views.NotFound.as_view(), name="api-not-found"),
 ]

@@ -12,7 +12,7 @@ from .reference import (
     OwnerDetail,
     OwnerList,
 )
-from .root import Root
+from .root import NotFound, Root
 from .stats import Stats
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "EventDetail",
     "EventList",
     "MeasurementList",
+    "NotFound",
     "OwnerDetail",
     "OwnerList",
     "Root",

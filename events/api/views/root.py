@@ -1,5 +1,6 @@
 """/api/v1/: what the API offers, under which licence, with whose credit."""
 
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -60,3 +61,13 @@ class Root(ApiView):
                 "schema": absolute(reverse("api-schema")),
             }
         )
+
+
+@extend_schema(exclude=True)
+class NotFound(ApiView):
+    """Any other address under /api/v1/: a JSON 404 pointing at the root."""
+
+    conditional = False
+
+    def respond(self, request, *args, **kwargs):
+        raise Http404("No such endpoint: the list is at /api/v1/.")
