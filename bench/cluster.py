@@ -43,6 +43,28 @@ def wait_for_port(port, timeout, what, process=None, log_path=None):
     raise RuntimeError(f"{what} did not listen on 127.0.0.1:{port} within {timeout} s; see {log_path}")
 
 
+def cpu_seconds(pid, reaped=False):
+    """User + system CPU time of a process (and, with `reaped`, of its children that have exited)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if reaped else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def tree_cpu_seconds(pid):
+    """CPU time of a server: the process, its live children, and the children it has reaped."""
+    return cpu_seconds(pid, reaped=True) + sum(cpu_seconds(child) for child in children(pid))
+
+
 class Server:
     """A child process in its own process group (so that its workers stop with it), logged to a file."""
 
@@ -68,11 +90,10 @@ class Server:
 
     def worker_pids(self):
         """The gunicorn workers: children of the master process."""
-        try:
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        except OSError:
-            return []
-        return [int(pid) for pid in children]
+        return children(self.process.pid)
+
+    def cpu_seconds(self):
+        return tree_cpu_seconds(self.process.pid)
 
     def stop(self):
         if self.process.poll() is None:
@@ -148,6 +169,14 @@ class Cluster:
         if self._as_postgres:
             argv = ["runuser", "-u", "postgres", "--", *argv]
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, timeout=120)
+
+    def cpu_seconds(self):
+        """CPU time of the whole cluster so far (postmaster, live backends, and exited ones)."""
+        try:
+            pid = int((self.dir / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return 0.0
+        return tree_cpu_seconds(pid)
 
     def url(self, database):
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"

@@ -53,7 +53,9 @@ def measure_queries(paths, profile_dir=None, repeats=5):
             "queries": runs[-1][2],
             "handler_ms": statistics.median(run[0] for run in runs) * 1000,
             "sql_ms": statistics.median(run[1] for run in runs) * 1000,
-            "sql": [query["sql"][:300] for query in captured.captured_queries],
+            "sql": [
+                f"{float(query['time']) * 1000:.1f} ms: {query['sql'][:300]}" for query in captured.captured_queries
+            ],
         }
         if profile_dir and response.status_code == 200:
             results[name]["profile"] = str(profile(client, name, path, Path(profile_dir)))

@@ -6,7 +6,19 @@ TARGET_GROWTH = 1.3  # p95 at the largest size at most 1.3x p95 at the smallest
 TARGET_CSV_MB = 200  # peak RSS of the worker streaming the whole CSV
 TARGET_CACHED_MS = 2.0  # p50 of a repeated request with the cache on
 
-HEADER = ("endpoint", "server", "req/s", "p50 ms", "p95 ms", "p99 ms", "KB", "non-2xx", "queries", "in-proc ms (SQL)")
+HEADER = (
+    "endpoint",
+    "server",
+    "req/s",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "CPU ms/req",
+    "KB",
+    "non-2xx",
+    "queries",
+    "in-proc ms (SQL)",
+)
 
 
 def _table(rows, markdown):
@@ -28,15 +40,24 @@ def _fmt_ratio(value):
     return "n/a" if value is None else f"{value:.2f}x"
 
 
+def _answered(row):
+    return [row.get(k) if (row.get(k) or {}).get("status") == 200 else None for k in ("tracker", "floor", "datasette")]
+
+
 def ratios(row):
     """tracker/floor time per request (p50) and tracker/Datasette throughput, where both exist."""
-    tracker, floor, datasette = (row.get(k) for k in ("tracker", "floor", "datasette"))
-    ok = [figures if figures and figures.get("status") == 200 else None for figures in (tracker, floor, datasette)]
-    tracker, floor, datasette = ok
+    tracker, floor, datasette = _answered(row)
     return (
         _ratio(tracker and tracker["p50_ms"], floor and floor["p50_ms"]),
         _ratio(tracker and tracker["rps"], datasette and datasette["rps"]),
     )
+
+
+def cpu_ratios(row):
+    """The same comparisons in CPU time per request (server + database), steadier on a busy machine."""
+    tracker, floor, datasette = _answered(row)
+    cpu = [figures and figures.get("cpu_ms_per_request") for figures in (tracker, floor, datasette)]
+    return _ratio(cpu[0], cpu[1]), _ratio(cpu[2], cpu[0])
 
 
 def print_size(result, markdown=False):
@@ -47,6 +68,7 @@ def print_size(result, markdown=False):
         + (f"generated in {generated:.1f} s" if generated is not None else "reused from a kept cluster")
         + "; rows: "
         + ", ".join(f"{k.removeprefix('events_')} {v:,}" for k, v in (result.get("rows") or {}).items())
+        + f"; load average before loading {' '.join(result.get('loadavg', []))}"
     )
     rows, notes = [], []
     for name, row in result["endpoints"].items():
@@ -58,7 +80,7 @@ def print_size(result, markdown=False):
                 continue
             if figures.get("status") != 200:
                 what = "missing (404)" if figures.get("missing") else f"HTTP {figures.get('status')}"
-                rows.append((label, server, what, "", "", "", "", "", "", ""))
+                rows.append((label, server, what, *[""] * (len(HEADER) - 3)))
                 label = ""
                 continue
             extra = ("", "")
@@ -72,6 +94,7 @@ def print_size(result, markdown=False):
                     f"{figures['p50_ms']:.1f}",
                     f"{figures['p95_ms']:.1f}",
                     f"{figures['p99_ms']:.1f}",
+                    "" if figures.get("cpu_ms_per_request") is None else f"{figures['cpu_ms_per_request']:.1f}",
                     f"{figures['bytes'] / 1024:.0f}",
                     str(figures["non_2xx"] + figures["socket_errors"]),
                     *extra,
@@ -79,10 +102,11 @@ def print_size(result, markdown=False):
             )
             label = ""
         floor_ratio, datasette_ratio = ratios(row)
+        floor_cpu, datasette_cpu = cpu_ratios(row)
         if floor_ratio or datasette_ratio:
             notes.append(
-                f"{name}: tracker/floor time {_fmt_ratio(floor_ratio)}, "
-                f"tracker/Datasette throughput {_fmt_ratio(datasette_ratio)}"
+                f"{name}: tracker/floor time {_fmt_ratio(floor_ratio)} (CPU {_fmt_ratio(floor_cpu)}), "
+                f"tracker/Datasette throughput {_fmt_ratio(datasette_ratio)} (CPU {_fmt_ratio(datasette_cpu)})"
             )
     print(_table(rows, markdown))
     print()
@@ -144,14 +168,16 @@ def print_summary(results, markdown=False):
     last = sizes[-1]
     row = next(iter(last["endpoints"].values()), {})
     floor_ratio, datasette_ratio = ratios(row)
+    floor_cpu, datasette_cpu = cpu_ratios(row)
     if datasette_ratio is not None:
         print(
             f"  throughput vs Datasette {datasette_ratio:.2f}x: {_verdict(datasette_ratio >= TARGET_DATASETTE)} "
-            f"(target >= {TARGET_DATASETTE}x)"
+            f"(target >= {TARGET_DATASETTE}x; in CPU per request {_fmt_ratio(datasette_cpu)})"
         )
     if floor_ratio is not None:
         print(
-            f"  time vs floor {floor_ratio:.2f}x: {_verdict(floor_ratio <= TARGET_FLOOR)} (target <= {TARGET_FLOOR}x)"
+            f"  time vs floor {floor_ratio:.2f}x: {_verdict(floor_ratio <= TARGET_FLOOR)} "
+            f"(target <= {TARGET_FLOOR}x; in CPU per request {_fmt_ratio(floor_cpu)})"
         )
     if floor_ratio is None and datasette_ratio is None:
         print("  the events list did not answer 200: no ratios")

@@ -18,13 +18,15 @@ def wrk_binary():
 
 
 def probe(url, timeout=120):
-    """(status, body bytes) of one GET, or (status, b"") for an HTTP error; never raises for HTTP."""
+    """(status, body) of one GET; (0, the error) when it could not be made. Never raises."""
     request = urllib.request.Request(url, headers={"Accept": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+    except (urllib.error.URLError, OSError) as error:
+        return 0, str(error).encode()
 
 
 def load(url, duration, connections, threads=1, timeout=10):
