@@ -3,25 +3,29 @@ a browser would send back for an admin form it was shown."""
 
 import datetime
 
+from django import forms
 from django.contrib.auth.models import Group, User
 from django.db.models import Model
 
 
-def make_user(username, group=None, **extra):
-    """A staff user in the Editors or Publishers group (created by migration 0003), or a superuser."""
+def make_user(username, group=None, password=None, **extra):
+    """A staff user in the Editors or Publishers group (created by migration 0003), or a superuser.
+
+    Tests log in with force_login; a password (slow to hash on purpose) only where they sign in.
+    """
     if group is None:
-        return User.objects.create_superuser(username, password="correct horse battery", **extra)
-    user = User.objects.create_user(username, password="correct horse battery", is_staff=True, **extra)
+        return User.objects.create_superuser(username, password=password, **extra)
+    user = User.objects.create_user(username, password=password, is_staff=True, **extra)
     user.groups.add(Group.objects.get(name=group))
     return user
 
 
-def editor(username="ana"):
-    return make_user(username, "Editors")
+def editor(username="ana", password=None):
+    return make_user(username, "Editors", password)
 
 
-def publisher(username="pia"):
-    return make_user(username, "Publishers")
+def publisher(username="pia", password=None):
+    return make_user(username, "Publishers", password)
 
 
 def _as_post(value):
@@ -42,6 +46,8 @@ def _form_fields(form, data):
         value = _as_post(bound.value())
         if value == "" and isinstance(bound.value(), bool):
             continue  # an unticked checkbox sends nothing
+        if value == "" and isinstance(form.fields[name], forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+            value = []  # nor does a multiple choice with nothing chosen
         data[bound.html_name] = value
 
 

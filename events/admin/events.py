@@ -67,6 +67,7 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
     actions = REVIEW_ACTIONS
 
     resource_classes = [EventResource]
+    import_template_name = "admin/events/event/import.html"
 
     fieldsets = (
         ("What", {"fields": ("title", "kind", "features", "summary", "description")}),

@@ -1,11 +1,11 @@
 """Evidence: the sources events cite (editable, importable) and the OONI measurements (read-only)."""
 
 from django.contrib import admin
-from django.db.models import Count
 
-from events.models import Measurement, Source
+from events.models import Event, Measurement, Source
 
 from .history import HistoryAdmin
+from .reference import count_of
 from .resources import BulkEntryMixin, SourceResource
 
 
@@ -21,8 +21,9 @@ class SourceAdmin(BulkEntryMixin, HistoryAdmin):
     resource_classes = [SourceResource]
 
     def get_queryset(self, request):
-        # A count annotation groups the query, which drops the default order: restate it.
-        return super().get_queryset(request).annotate(event_total=Count("events")).order_by(*self.model._meta.ordering)
+        return (
+            super().get_queryset(request).annotate(event_total=count_of(Event.sources.through.objects.all(), "source"))
+        )
 
     @admin.display(description="events", ordering="event_total")
     def event_count(self, source):

@@ -2,15 +2,26 @@
 
 Each list shows what an editor looks for, searches what they type (these searches also feed the
 event form's autocompletes), and costs a fixed number of queries: the to-one columns are joined,
-and counts are annotated in the same query.
+and counts come as subqueries of the same query.
 """
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from events.models import App, Authority, Country, Owner
+from events.models import App, Authority, Country, Event, Owner
 
 from .history import HistoryAdmin
+
+
+def count_of(rows, pointing_at):
+    """How many of `rows` point at each listed record, as a correlated subquery.
+
+    Unlike Count() over a join, it adds no GROUP BY to the list's query, so the list's COUNT(*) and
+    its filters' lookups leave it out, and the default order stays as it is.
+    """
+    counted = rows.filter(**{pointing_at: OuterRef("pk")}).order_by().values(pointing_at)
+    return Coalesce(Subquery(counted.annotate(total=Count("*")).values("total")), 0)
 
 
 @admin.register(Country)
@@ -23,8 +34,7 @@ class CountryAdmin(admin.ModelAdmin):
     fields = ("code", "alpha3", "name", "official_name", "region")
 
     def get_queryset(self, request):
-        # A count annotation groups the query, which drops the default order: restate it.
-        return super().get_queryset(request).annotate(event_total=Count("events")).order_by(*self.model._meta.ordering)
+        return super().get_queryset(request).annotate(event_total=count_of(Event.objects.all(), "country"))
 
     @admin.display(description="events", ordering="event_total")
     def event_count(self, country):
@@ -52,8 +62,7 @@ class OwnerAdmin(HistoryAdmin):
     autocomplete_fields = ("country", "parent")
 
     def get_queryset(self, request):
-        # A count annotation groups the query, which drops the default order: restate it.
-        return super().get_queryset(request).annotate(app_total=Count("apps")).order_by(*self.model._meta.ordering)
+        return super().get_queryset(request).annotate(app_total=count_of(App.objects.all(), "owner"))
 
     @admin.display(description="apps", ordering="app_total")
     def app_count(self, owner):
@@ -72,8 +81,7 @@ class AppAdmin(HistoryAdmin):
     autocomplete_fields = ("owner",)
 
     def get_queryset(self, request):
-        # A count annotation groups the query, which drops the default order: restate it.
-        return super().get_queryset(request).annotate(event_total=Count("events")).order_by(*self.model._meta.ordering)
+        return super().get_queryset(request).annotate(event_total=count_of(Event.apps.through.objects.all(), "app"))
 
     @admin.display(description="events", ordering="event_total")
     def event_count(self, app):
@@ -92,8 +100,7 @@ class AuthorityAdmin(HistoryAdmin):
     autocomplete_fields = ("country",)
 
     def get_queryset(self, request):
-        # A count annotation groups the query, which drops the default order: restate it.
-        return super().get_queryset(request).annotate(event_total=Count("events")).order_by(*self.model._meta.ordering)
+        return super().get_queryset(request).annotate(event_total=count_of(Event.objects.all(), "authority"))
 
     @admin.display(description="events", ordering="event_total")
     def event_count(self, authority):

@@ -19,7 +19,10 @@ The review state follows the workflow (workflow.py):
   spreadsheet edited offline never overwrites newer work.
 """
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -258,3 +261,17 @@ class BulkEntryMixin(ImportExportMixin):
         # The confirmed import also rolls back whole on a row that fails validation (import-export
         # only does that by default when the confirmation step is skipped).
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        """A confirmed import that failed after all (the data changed since the preview) was rolled
+        back whole; say so, row by row, instead of import-export's "Import finished"."""
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        problems = [f"row {number}: {error.error}" for number, errors in result.row_errors() for error in errors]
+        problems += [
+            f"row {row.number}: " + "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in row.error_dict.items())
+            for row in result.invalid_rows
+        ]
+        messages.error(request, "Nothing was imported, because " + "; ".join(problems[:20]) + ".")
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*info), current_app=self.admin_site.name))
