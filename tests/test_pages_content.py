@@ -1,6 +1,7 @@
 """What a reader sees on each public page, checked against the seed story (tests/conftest.py `seed`)."""
 
 import datetime
+import itertools
 
 import lxml.html
 import pytest
@@ -48,7 +49,11 @@ def test_home_lists_the_apps_in_force_now_by_country_and_the_latest_events(clien
 
 def test_timeline_groups_every_event_by_year_and_month_newest_first(client, seed):
     doc = page(client, "/timeline/")
-    assert texts(doc, "//h2[contains(@class,'year-heading')]") == ["2026 2 on this page", "2025 3 on this page", "2022 3 on this page"]
+    assert texts(doc, "//h2[contains(@class,'year-heading')]") == [
+        "2026 2 on this page",
+        "2025 3 on this page",
+        "2022 3 on this page",
+    ]
     assert texts(doc, "//h3[contains(@class,'month-heading')]")[:2] == ["February 2026", "December 2025"]
     assert len(doc.xpath("//li[contains(@class,'event-line')]")) == 8
     whens = texts(doc, "//p[@class='event-when']")
@@ -91,7 +96,9 @@ def test_app_page_shows_the_2025_call_restriction_and_the_2026_block_with_max(cl
     doc = page(client, "/apps/whatsapp/")
     assert texts(doc, "//h1") == ["WhatsApp"]
     history = texts(doc, "//section[@aria-labelledby='history-heading']//li[contains(@class,'event-line')]")
-    assert any(WHATSAPP_CALLS in line and "Since 13 August 2025" in line and "Feature restriction" in line for line in history)
+    assert any(
+        WHATSAPP_CALLS in line and "Since 13 August 2025" in line and "Feature restriction" in line for line in history
+    )
     assert any(WHATSAPP_BLOCK in line and "Since 12 February 2026" in line and "Full block" in line for line in history)
     assert texts(doc, "//section[@aria-labelledby='now-heading']//span[@class='now-name']") == ["Russia"]
     # One bar per measure in Russia's row, in two lanes because they overlap.
@@ -226,13 +233,28 @@ def test_every_choice_has_an_explanation_so_the_methodology_cannot_drift():
     assert set(PRECISION_NOTES) == set(Precision.values)
 
 
-@pytest.mark.parametrize(
-    "url", ["/", "/timeline/", "/countries/", "/countries/ru/", "/apps/", "/apps/whatsapp/", "/owners/meta/",
-            "/authorities/roskomnadzor/", "/search/?q=meta", "/about/"]
-)
-def test_pages_have_one_h1_a_canonical_url_a_description_and_open_graph_tags(client, seed, url):
-    doc = page(client, url)
-    assert len(doc.xpath("//h1")) == 1
+HEAD_URLS = [
+    "/",
+    "/timeline/",
+    "/countries/",
+    "/countries/ru/",
+    "/apps/",
+    "/apps/whatsapp/",
+    "/owners/meta/",
+    "/authorities/roskomnadzor/",
+    "/search/?q=meta",
+    "/about/",
+]
+
+
+def test_pages_have_one_h1_a_canonical_url_a_description_and_open_graph_tags(client, seed):
+    urls = [*HEAD_URLS, f"/events/{event(WHATSAPP_BLOCK).pk}/"]
+    for url in urls:
+        check_head_and_outline(page(client, url), url)
+
+
+def check_head_and_outline(doc, url):
+    assert len(doc.xpath("//h1")) == 1, url
     canonical = doc.xpath("//link[@rel='canonical']/@href")
     assert len(canonical) == 1 and canonical[0].startswith("http://testserver/")
     assert doc.xpath("//meta[@name='description']/@content")[0]
@@ -240,10 +262,10 @@ def test_pages_have_one_h1_a_canonical_url_a_description_and_open_graph_tags(cli
     assert doc.xpath("//meta[@property='og:url']/@content") == canonical
     assert doc.xpath("//title")[0].text.endswith("App Blocking Tracker")
     for landmark in ("header", "nav", "main", "footer"):
-        assert doc.xpath(f"//{landmark}"), landmark
+        assert doc.xpath(f"//{landmark}"), (url, landmark)
     assert doc.xpath("//a[@class='skip-link']/@href") == ["#main"]
     levels = [int(h.tag[1]) for h in doc.xpath("//main//*[self::h1 or self::h2 or self::h3 or self::h4]")]
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels  # no skipped level
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (url, levels)  # no skipped level
 
 
 def test_event_page_is_shared_as_an_article_with_its_summary(client, seed):

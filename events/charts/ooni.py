@@ -77,7 +77,7 @@ class Panel:
     @property
     def peak(self):
         rated = [w for w in self.weeks if w.rate is not None]
-        return max(rated, key=lambda w: (w.rate, w.start)) if rated else None
+        return max(rated, key=lambda w: (w.rate, -w.start.toordinal())) if rated else None  # earliest of equals
 
 
 @dataclass
