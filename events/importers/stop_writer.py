@@ -12,7 +12,8 @@ from events.models import Authority, Event, Source, Statement
 
 from .catalogue import AppCatalogue
 from .common import progress
-from .stop import DATASET_PUBLISHER, DATASET_TITLE, DATASET_URL, KEY_PREFIX, event_values
+from .stop import DATASET_PUBLISHER, DATASET_TITLE, DATASET_URL, KEY_PREFIX
+from .stop_text import event_values
 
 # Fields compared on re-import. review_state is set only when an event is created: an event that
 # an editor has since retracted stays retracted.
