@@ -12,7 +12,9 @@ cluster, because a real server process is the only place Django's connection han
 requests (CONN_HEALTH_CHECKS, close_old_connections) runs as in production.
 """
 
+import atexit
 import contextlib
+import functools
 import os
 import shutil
 import socket
@@ -161,6 +163,32 @@ def manage(env, *args):
     if result.returncode:
         raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+PREPARE = """
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+call_command("load_seed", verbosity=0)
+"""
+
+
+def prepare(cluster, dbname="tracker", script=""):
+    """Create `dbname`, migrate it and load the seed story, then run `script`, all in one process
+    (each Django start-up costs a second or two). Returns the production environment for it and
+    what `script` printed."""
+    cluster.createdb(dbname)
+    env = production_env(DATABASE_URL=cluster.url(dbname))
+    return env, manage(env, "shell", "--no-imports", "-c", PREPARE + script).strip()
+
+
+@functools.cache
+def shared_primary():
+    """One cluster with a migrated, seeded `tracker` database, for the tests that leave it running;
+    started on first use and removed when the test process exits."""
+    cluster = Cluster.start()
+    atexit.register(cluster.destroy)
+    env, _ = prepare(cluster)
+    return cluster, env
 
 
 class Server:
