@@ -137,7 +137,7 @@ MIDDLEWARE = [
     "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "tracker.csp.CSPMiddleware",  # django-csp, with allowances for third-party pages
     # A database outage in a view answers 503 (page or JSON), logged once (tracker/outage.py).
     "tracker.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
