@@ -306,6 +306,18 @@ def test_distinct_areas_on_the_same_day_stay_distinct_events(tmp_path):
     assert Event.objects.count() == 2
 
 
+def test_a_new_event_gets_one_history_record_listing_its_apps_and_sources(tmp_path):
+    run(write_csv(tmp_path / "stop.csv", [row()]))
+    event = Event.objects.get()
+    record = event.history.get()
+    assert record.history_type == "+"
+    assert (record.title, record.revision) == (event.title, 1)
+    assert {r.app_id for r in record.apps.all()} == set(event.apps.values_list("pk", flat=True))
+    assert {r.source_id for r in record.sources.all()} == set(event.sources.values_list("pk", flat=True))
+    run(write_csv(tmp_path / "fixed.csv", [row(end_date="2022-01-20")]))
+    assert [r.history_type for r in event.history.order_by("history_id")] == ["+", "~"]
+
+
 def test_a_second_run_changes_nothing_and_writes_no_history(tmp_path):
     path = write_xlsx(tmp_path / "stop.xlsx", {"2021 Data": [row(), SHUTDOWN], "2022 Data": [row()]})
     run(path)

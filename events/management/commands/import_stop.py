@@ -74,7 +74,7 @@ class Command(BaseCommand):
 
     def print_report(self, report, dry_run):
         prefix = "Dry run, nothing written. Would have: " if dry_run else ""
-        counts = ", ".join(f"{label} {n}" for label, n in sorted(report.counts.items()))
+        counts = ", ".join(f"{label} {n}" for label, n in sorted(report.counts.items()) if n)
         self.stdout.write(f"{prefix}{counts or 'no changes'}.")
         for note in report.notes:
             self.stdout.write(note)
