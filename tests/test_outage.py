@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.pgcluster import Cluster, Server, manage, production_env, skip_without_postgres
+from tests.pgcluster import Cluster, Server, prepare, skip_without_postgres
 
 PAGES = ["/", "/events/1/", "/timeline/", "/countries/ru/"]
 API = ["/api/v1/events/", "/api/v1/countries/RU/", "/api/v1/events/1/"]
@@ -18,11 +18,9 @@ API = ["/api/v1/events/", "/api/v1/countries/RU/", "/api/v1/events/1/"]
 @pytest.fixture(scope="module")
 def site():
     skip_without_postgres()
+    # A cluster of its own: this test stops it.
     with Cluster.start() as cluster:
-        cluster.createdb("tracker")
-        env = production_env(DATABASE_URL=cluster.url())
-        manage(env, "migrate", "--no-input")
-        manage(env, "load_seed")
+        env, _ = prepare(cluster)
         with Server(env) as server:
             yield cluster, server
 
