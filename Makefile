@@ -51,5 +51,21 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The production way, locally: DEBUG off, gunicorn (gunicorn.conf.py), whitenoise's hashed and
+# compressed static files, on http://127.0.0.1:8000 over plain HTTP (so without the HTTPS-only
+# protections). Uses DATABASE_URL (default: the SQLite file) and REDIS_URL when set; a random
+# SECRET_KEY when none is given. See docs/deploy.md.
+serve: migrate
+	@set -e; export DEBUG=0 ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+		SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" SECURE_COOKIES="$${SECURE_COOKIES:-0}" \
+		SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}"; \
+	if [ -z "$$SECRET_KEY" ]; then \
+		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; export SECRET_KEY; \
+		echo "SECRET_KEY is not set: using a random one for this run (sign-ins end when the server stops)."; \
+	fi; \
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0; \
+	echo "Serving on http://$${GUNICORN_BIND:-127.0.0.1:8000} with gunicorn, DEBUG off (Ctrl-C stops)."; \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py tracker.wsgi
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 
 from events.models import Event
 from tests.factories import AppFactory, AuthorityFactory, EventFactory, OwnerFactory, SourceFactory
@@ -14,7 +15,11 @@ HIDDEN_STATES = [Event.ReviewState.DRAFT, Event.ReviewState.IN_REVIEW, Event.Rev
 
 @pytest.fixture(autouse=True)
 def unthrottled(settings):
+    """Throttling is tested on its own (test_api_citizenship); here it must not interfere. The
+    request counters go afterwards, so that no later test inherits this module's requests."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}
+    yield
+    cache.clear()
 
 
 @pytest.fixture(params=HIDDEN_STATES)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 
 from events.models import Event
 from tests.factories import EventFactory
@@ -13,7 +14,11 @@ URL = "/api/v1/events/"
 
 @pytest.fixture(autouse=True)
 def unthrottled(settings):
+    """Throttling is tested on its own (test_api_citizenship); here it must not interfere. The
+    request counters go afterwards, so that no later test inherits this module's requests."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}
+    yield
+    cache.clear()
 
 
 @pytest.fixture

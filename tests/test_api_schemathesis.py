@@ -4,6 +4,9 @@ what the schema documents (status code, content type, headers, body)."""
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.core.cache import cache
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -22,7 +25,23 @@ CHECKS = [
 
 @pytest.fixture(autouse=True)
 def unthrottled(settings):
+    """Throttling is tested on its own (test_api_citizenship); here it must not interfere. The
+    request counters go afterwards, so that no later test inherits this module's requests."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000000/minute"}}
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Calls go through the real WSGI handler, which closes the database connection after each
+    request; that would end the test's transaction on PostgreSQL. Django's test client unhooks
+    the same signal handlers for the same reason."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -33,7 +52,7 @@ def story(seed):
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     derandomize=True,  # the same examples on every run: a failure is reproducible, not a flake
     suppress_health_check=list(HealthCheck),
