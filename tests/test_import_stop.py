@@ -8,8 +8,10 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tqdm import tqdm
 
 from events.dates import Precision
+from events.importers.common import progress
 from events.importers.stop import DATASET_URL, extract_urls
 from events.models import App, Authority, Event, Owner, Source, Statement
 
@@ -460,6 +462,13 @@ def test_wrong_columns_are_named(tmp_path):
         run(write_xlsx(tmp_path / "one.xlsx", {"2019": "old layout"}))
     with pytest.raises(CommandError, match=r"no sheet has the STOP 2020-2022 columns\. Sheet '2019': not the"):
         run(write_xlsx(tmp_path / "two.xlsx", {"2019": "old layout", "2018": "old layout"}))
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only():
+    rows = [1, 2, 3]
+    assert progress(rows, enabled=False) is rows  # logs and pipes get the bare rows
+    bar = progress(rows, enabled=True)
+    assert isinstance(bar, tqdm) and list(bar) == rows
 
 
 def test_links_are_split_tidied_and_junk_is_dropped():

@@ -72,10 +72,6 @@ class Report:
     def count(self, label, n=1):
         self.counts[label] += n
 
-    @property
-    def changed(self):
-        return sum(n for label, n in self.counts.items() if label.endswith(("created", "updated", "deleted")))
-
 
 def clean_header(name):
     """'Duration ' and 'duration' are one column: spreadsheets differ in case and stray spaces."""
