@@ -44,3 +44,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Worker heartbeats in memory rather than on a disk that may be slow or read-only.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - the documented choice
 proc_name = "tracker"
+# gunicorn 27's control socket sits at one path per user, which several servers on one host (tests,
+# benchmarks, blue-green deploys) would fight over; nothing here uses it.
+control_socket_disable = True
