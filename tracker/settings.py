@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.csp.CSPMiddleware",  # django-csp, with allowances for third-party pages
+    # Cache-Control for the public's answers: PUBLIC_CACHE_SECONDS (tracker/middleware.py).
+    "tracker.middleware.PublicCacheMiddleware",
     # A database outage in a view answers 503 (page or JSON), logged once (tracker/outage.py).
     "tracker.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,6 +188,9 @@ for _number, _url in enumerate(envlist("DATABASE_REPLICA_URL"), start=1):
     # Tests read "the replica" from the test database itself.
     DATABASES[f"replica_{_number}"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["tracker.routers.PrimaryReplicaRouter"]
+# How long browsers and a CDN may keep a public page or API answer: the freshness readers are
+# promised after an edit. Off in development, where a cached page would only confuse.
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 0 if DEBUG else 60)
 # Seconds a client is told to wait (Retry-After) while the database is unreachable.
 OUTAGE_RETRY_AFTER = envint("OUTAGE_RETRY_AFTER", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
