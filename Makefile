@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
 
-.PHONY: run test setup install install-dev migrate lint format browser serve clean
+.PHONY: run test setup install install-dev migrate lint format browser serve clean bench
 
 run: install migrate
 	$(BIN)/python manage.py load_seed
@@ -50,6 +50,10 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The API speed benchmark (docs/performance.md): BENCH_ARGS="--sizes 10000,100000,1000000" for all sizes.
+bench: install
+	$(BIN)/python bench/speed.py $(BENCH_ARGS)
 
 # The production way, locally: DEBUG off, gunicorn (gunicorn.conf.py), whitenoise's hashed and
 # compressed static files, on http://127.0.0.1:8000 over plain HTTP (so without the HTTPS-only

@@ -28,7 +28,9 @@ FILTERS = {
     "OR e.stated_reason ILIKE %(search)s OR c.name ILIKE %(search)s OR EXISTS (SELECT 1 FROM events_event_apps sa "
     "JOIN events_app sp ON sp.id = sa.app_id WHERE sa.event_id = e.id AND sp.name ILIKE %(search)s))",
 }
-KEYSET = "(e.started_on, e.id) < (%(before_date)s, %(before_id)s)"
+# The redundant first bound lets PostgreSQL start the index scan at the cursor (a row comparison
+# alone does not match the descending index), as the tracker's own keyset pagination does.
+KEYSET = "e.started_on <= %(before_date)s AND (e.started_on, e.id) < (%(before_date)s, %(before_id)s)"
 
 QUERY = """
 SELECT e.id, e.title, e.kind, e.status, e.started_on, e.started_precision, e.ended_on, e.ended_precision,

@@ -64,7 +64,10 @@ def measure_queries(paths, profile_dir=None, repeats=5):
 
 def profile(client, name, path, directory, times=20):
     """A pyinstrument profile of `times` requests, written as text; returns its path."""
-    from pyinstrument import Profiler
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        return "not profiled: pyinstrument is not installed (.venv/bin/pip install pyinstrument)"
 
     directory.mkdir(parents=True, exist_ok=True)
     profiler = Profiler(interval=0.0002)
