@@ -103,7 +103,7 @@ class KeysetPagination(BasePagination):
         errors, size, cursor = {}, DEFAULT_PAGE_SIZE, None
         raw_size = request.query_params.get(PAGE_SIZE)
         if raw_size is not None:
-            if raw_size.isdigit() and 1 <= int(raw_size) <= MAX_PAGE_SIZE:
+            if raw_size.isascii() and raw_size.isdigit() and 1 <= int(raw_size) <= MAX_PAGE_SIZE:
                 size = int(raw_size)
             else:
                 errors[PAGE_SIZE] = [f"Give a whole number from 1 to {MAX_PAGE_SIZE}; got {raw_size!r}."]

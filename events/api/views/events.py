@@ -94,7 +94,7 @@ class EventDetail(ApiView):
 
     def respond(self, request, pk):
         self.check_params(request)
-        if not pk.isdigit() or len(pk) > 18:
+        if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
             raise Http404("An event id is a whole number.")
         rows = list(Event.objects.public().filter(pk=pk).values_list(*DETAIL_COLUMNS))
         if not rows:
