@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpResponse, StreamingHttpResponse
 
 from events.models import Event
-from tracker import routers
+from tracker import outage, routers
 
 router = routers.PrimaryReplicaRouter()
 
@@ -71,3 +71,30 @@ def test_a_streamed_body_reads_from_the_same_replica(rf):
     chosen = b"".join(response.streaming_content).decode()
     assert chosen in {"replica_1replica_1", "replica_2replica_2"}
     assert router.db_for_read(Event) is None  # and nothing is left behind
+
+
+def test_a_failing_replica_is_answered_from_the_primary_and_then_left_alone(rf, monkeypatch):
+    monkeypatch.setattr(routers, "replica_aliases", lambda: ["replica_1"])
+    monkeypatch.setattr(outage, "health", outage.DatabaseHealth())
+    served = []
+
+    def view(request):
+        alias = router.db_for_read(Event)
+        served.append(alias)
+        if alias == "replica_1":  # what the outage middleware makes of a replica that is down
+            return outage.outage_response(request)
+        return HttpResponse("from the primary")
+
+    middleware = routers.ReadRoutingMiddleware(view)
+    assert middleware(request(rf)).content == b"from the primary"
+    assert served == ["replica_1", None]
+    assert middleware(request(rf)).status_code == 200
+    assert served[2:] == [None]  # the replica is not tried again for a while
+
+
+def test_a_primary_outage_is_still_a_503(rf, monkeypatch):
+    def view(request):
+        return outage.outage_response(request)
+
+    response = routers.ReadRoutingMiddleware(view)(request(rf))  # tried on a replica, then the primary
+    assert response.status_code == 503

@@ -5,7 +5,7 @@ To make "which database answered" observable, the test pauses WAL replay on the 
 record written on the primary then exists only there until replay resumes. The public must not
 see it yet (its reads go to the standby); an editor must (everything an editor does reads the
 primary); and once replay resumes the public sees it too. Finally the standby is stopped: the
-admin goes on working because it never touches it.
+public is served from the primary instead, and the admin goes on working as it never touched it.
 """
 
 import json
@@ -93,12 +93,20 @@ def test_public_reads_come_from_the_replica_and_everything_an_editor_does_from_t
     assert served[(f"/api/v1/events/{event_id}/", 200)] == "replica_1"
     assert served[(f"/admin/events/event/{event_id}/change/", 200)] == "default"
 
-    # Without the standby the public gets the outage page, and the admin does not notice.
+    # Without the standby the public is served from the primary, and the admin does not notice.
     standby.stop()
     try:
-        assert server.get(f"/events/{event_id}/").status == 503
+        assert server.get(f"/events/{event_id}/").status == 200
+        assert server.get(f"/api/v1/events/{event_id}/").status == 200
         assert server.get(f"/admin/events/event/{event_id}/change/", headers=editor).status == 200
         assert server.get("/admin/events/event/", headers=editor).status == 200
-        assert server.get(f"/events/{event_id}/", headers=editor).status == 200
+        ready = server.get("/readyz")
+        assert ready.status == 200  # the load balancer keeps this app server
+        assert json.loads(ready.body)["status"] == "degraded"
+        assert json.loads(ready.body)["checks"]["database:replica_1"] == "unavailable"
+        lines = [json.loads(line) for line in server.output().splitlines() if line.startswith("{")]
+        assert sum(line.get("event") == "replica_unavailable" for line in lines) == 1
+        public = [line for line in request_lines(server) if line["path"] == f"/api/v1/events/{event_id}/"]
+        assert public[-1]["db"] == "default"
     finally:
         standby.restart()

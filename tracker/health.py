@@ -3,9 +3,12 @@ session, no template; JSON answers that are never cached.
 
 - /healthz: the process answers (liveness). Touches nothing else, so a database outage never
   gets app servers restarted for nothing.
-- /readyz: this process can serve (readiness): every configured database answers, and the
-  primary has every migration this code expects. A load balancer stops sending traffic while it
-  is 503, e.g. during a deployment whose migrations have not run yet.
+- /readyz: this process can serve (readiness): the primary answers and has every migration this
+  code expects. A load balancer stops sending traffic while it is 503, e.g. during a deployment
+  whose migrations have not run yet. Each replica is checked and reported too, but a failed one
+  only makes the answer "degraded" (still 200): reads then fall back to the primary
+  (tracker/routers.py), and taking every app server out because a replica is down would turn a
+  slower site into no site.
 """
 
 import logging
@@ -63,10 +66,9 @@ def readyz(request):
             health.failed(error)
             unapplied = None
         checks["migrations"] = "ok" if unapplied == 0 else "unavailable" if unapplied is None else "pending"
-    ready = all(value == "ok" for value in checks.values())
-    response = JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
-    )
+    ready = checks["database:default"] == checks.get("migrations") == "ok"
+    status = "unavailable" if not ready else "ok" if all(v == "ok" for v in checks.values()) else "degraded"
+    response = JsonResponse({"status": status, "checks": checks}, status=200 if ready else 503)
     # A database outage is logged once by DatabaseHealth; probes every few seconds must not add a line each.
     response._has_been_logged = True
     return response

@@ -101,6 +101,7 @@ def outage_response(request):
     add_never_cache_headers(response)  # a CDN must not keep serving the outage once it is over
     # Django's request logger would add an error line per request; DatabaseHealth logs the outage once.
     response._has_been_logged = True
+    response.database_outage = True  # for ReadRoutingMiddleware, which may retry on the primary
     return response
 
 

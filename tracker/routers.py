@@ -10,10 +10,15 @@ request, `ReadRoutingMiddleware` decides once where that request's reads go:
   editors always see their own writes, which a lagging replica may not have yet.
 
 Outside requests (management commands, the shell, migrations) every query goes to the primary.
+
+A replica that fails does not take the public site down while the primary works: the request is
+answered again from the primary, and that replica is left alone for REPLICA_RETRY_SECONDS.
 """
 
 import contextlib
+import logging
 import random
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -22,6 +27,9 @@ from django.conf import settings
 DEFAULT = "default"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ADMIN_PREFIX = "/admin/"
+REPLICA_RETRY_SECONDS = 30
+
+logger = logging.getLogger("tracker.database")
 
 
 def replica_aliases():
@@ -68,6 +76,7 @@ class ReadRoutingMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.replicas = replica_aliases()
+        self.down_until = {}  # replica alias -> time.monotonic() before which it is not used
 
     def choose(self, request):
         if not self.replicas or request.method not in SAFE_METHODS or request.path_info.startswith(ADMIN_PREFIX):
@@ -76,15 +85,32 @@ class ReadRoutingMiddleware:
         # spares anonymous readers the session lookup (which itself reads the primary).
         if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             return None
-        return random.choice(self.replicas)
+        now = time.monotonic()
+        usable = [alias for alias in self.replicas if self.down_until.get(alias, 0) <= now]
+        return random.choice(usable) if usable else None
 
-    def __call__(self, request):
-        reads = RequestReads(self.choose(request))
+    def _respond(self, request, alias):
+        reads = RequestReads(alias)
         token = _reads.set(reads)
         try:
-            response = self.get_response(request)
+            return reads, self.get_response(request)
         finally:
             _reads.reset(token)
+
+    def __call__(self, request):
+        chosen = self.choose(request)
+        reads, response = self._respond(request, chosen)
+        if chosen and getattr(response, "database_outage", False):
+            # Perhaps only the replica failed: a safe request can simply be answered again from the primary.
+            reads, response = self._respond(request, None)
+            if not getattr(response, "database_outage", False):
+                self.down_until[chosen] = time.monotonic() + REPLICA_RETRY_SECONDS
+                logger.warning(
+                    "replica %s unavailable: reading from the primary for %s s",
+                    chosen,
+                    REPLICA_RETRY_SECONDS,
+                    extra={"event": "replica_unavailable", "alias": chosen},
+                )
         if self.replicas:
             request.reads_from = reads.alias or DEFAULT  # for the request's log line
         if response.streaming:
