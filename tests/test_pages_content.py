@@ -112,6 +112,8 @@ def test_promoted_app_page_says_which_block_promoted_it(client, seed):
     promoted = texts(doc, "//section[@aria-labelledby='promoted-heading']//*[contains(@class,'event-title')]")
     assert promoted == [WHATSAPP_BLOCK]
     assert "No published measure is in force today." in doc.text_content()
+    owner = doc.xpath("//dl[contains(@class,'facts')]//dt[text()='Owner']/following-sibling::dd/a/@href")
+    assert owner == ["/owners/vk/"] and client.get(owner[0]).status_code == 200  # the owner of a public app
 
 
 def test_owner_page_shows_measures_against_the_company_and_its_apps(client, seed):

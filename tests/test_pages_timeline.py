@@ -69,6 +69,7 @@ def test_selects_offer_only_values_that_occur_in_published_events(client, seed):
     kinds = doc.xpath("//select[@name='kind']/option/@value")
     assert "network_shutdown" not in kinds and "legal_designation" in kinds
     assert "max" not in doc.xpath("//select[@name='app']/option/@value")  # promoted, never restricted
+    assert "vk" not in doc.xpath("//select[@name='owner']/option/@value")  # MAX's owner
     labels = {label.get("for") for label in doc.xpath("//form[@class='filters']//label")}
     fields = {el.get("id") for el in doc.xpath("//form[@class='filters']//*[self::select or self::input]")}
     assert fields <= labels  # every field has its label

@@ -34,10 +34,10 @@ def public_apps():
 
 
 def public_owners():
-    """Owners targeted by a published event or owning an app that one names."""
+    """Owners targeted by a published event, or owning a public app (so that every app page's owner link works)."""
     targeted = Event.objects.public().filter(owner_id=OuterRef("pk"))
-    owns_named = Event.apps.through.objects.filter(app__owner_id=OuterRef("pk"), event__review_state=PUBLISHED)
-    return Owner.objects.filter(Exists(targeted) | Exists(owns_named))
+    owns_public_app = public_apps().filter(owner_id=OuterRef("pk"))
+    return Owner.objects.filter(Exists(targeted) | Exists(owns_public_app))
 
 
 def public_authorities():

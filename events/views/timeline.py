@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from events.filters import EventFilterSet
-from events.models import App, Country, Event
+from events.models import App, Country, Event, Owner
 
 from .meta import PageMeta, render_context
-from .public import PUBLISHED, group_by_year_and_month, listed_events, public_authorities, public_owners
+from .public import PUBLISHED, group_by_year_and_month, listed_events, public_authorities
 
 PAGE_SIZE = 50
 # The API's pass-through parameters that mean nothing on a page; naming them is an error, as
@@ -147,13 +147,20 @@ def filter_options():
     return {
         "country": [(c.code.lower(), c.name) for c in countries],
         "app": [(a.slug, a.name) for a in apps],
-        "owner": [(o.slug, o.name) for o in public_owners().order_by("name")],
+        "owner": [(o.slug, o.name) for o in _owners_in_events().order_by("name")],
         "authority": [(a.slug, a.name) for a in public_authorities().order_by("name")],
         "kind": [(value, label) for value, label in Event.Kind.choices if value in kinds],
         "status": [(value, label) for value, label in Event.Status.choices if value in statuses],
         "year": [(str(y), str(y)) for y in sorted({year for _k, _s, year in combos}, reverse=True)],
         "ordering": ORDERING_LABELS,
     }
+
+
+def _owners_in_events():
+    """Owners a published event targets or whose app it names: the owners the filter can find."""
+    targeted = Event.objects.public().filter(owner_id=OuterRef("pk"))
+    named = Event.apps.through.objects.filter(app__owner_id=OuterRef("pk"), event__review_state=PUBLISHED)
+    return Owner.objects.filter(Exists(targeted) | Exists(named))
 
 
 def _active_filters(request, params, options):
