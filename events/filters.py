@@ -11,6 +11,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
 
 from .models import App, Authority, Country, Event, Owner
 
@@ -91,6 +92,12 @@ class ListFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: 2022 is accepted, 2022.5 is not (NumberFilter would take any decimal)."""
+
+    field_class = forms.IntegerField
+
+
 class EventFilterSet(django_filters.FilterSet):
     """Filters on published events. Combine freely: every filter narrows the result."""
 
@@ -158,7 +165,7 @@ class EventFilterSet(django_filters.FilterSet):
         help_text="Events in force on this date (YYYY-MM-DD): started by then, not ended before it, "
         "and more than announced.",
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         field_name="started_on",
         lookup_expr="year",
         min_value=1990,
@@ -193,8 +200,12 @@ class EventFilterSet(django_filters.FilterSet):
         return qs.search(value)
 
     def filter_ordering(self, qs, name, value):
-        # The id breaks ties so that pages never overlap or skip rows.
-        return qs.order_by(value, "-id" if value.startswith("-") else "id")
+        # An open-ended event (no end date) sorts as later than any date, on every database; the
+        # id breaks ties so that pages never overlap or skip rows.
+        field = F(value.lstrip("-"))
+        if value.startswith("-"):
+            return qs.order_by(field.desc(nulls_first=True), "-id")
+        return qs.order_by(field.asc(nulls_last=True), "id")
 
     def is_valid(self):
         return super().is_valid() and not self.strict_errors()

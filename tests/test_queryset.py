@@ -105,3 +105,26 @@ def test_with_related_never_brings_in_an_unpublished_related_event():
     event.related.add(hidden)
     (fetched,) = Event.objects.public().with_related()
     assert list(fetched.related.all()) == []
+
+
+def test_the_shared_filters_refuse_a_fractional_year():
+    from django.http import QueryDict
+
+    from events.filters import EventFilterSet
+
+    filters = EventFilterSet(QueryDict("year=2022.5"), queryset=Event.objects.public())
+    assert not filters.is_valid()
+    assert "year" in filters.errors
+
+
+def test_the_shared_ordering_puts_open_ended_events_last_when_sorting_by_end_date():
+    from django.http import QueryDict
+
+    from events.filters import EventFilterSet
+
+    open_ended = EventFactory(started_on=date(2026, 1, 1))
+    ended = EventFactory(started_on=date(2025, 1, 1), ended_on=date(2025, 6, 1), status=Event.Status.LIFTED)
+    ascending = EventFilterSet(QueryDict("ordering=ended_on"), queryset=Event.objects.public()).qs
+    descending = EventFilterSet(QueryDict("ordering=-ended_on"), queryset=Event.objects.public()).qs
+    assert list(ascending) == [ended, open_ended]
+    assert list(descending) == [open_ended, ended]
