@@ -30,6 +30,7 @@ def test_history_page_shows_the_editor_and_each_field_changed(client):
     changes = {change["field"]: (change["old"], change["new"]) for change in latest.history_delta_changes}
     assert changes["Title"] == ("Russia slows Telegram", "Russia blocks Telegram")
     assert changes["Review state"] == ("Draft", "In review")
+    assert latest.history_change_reason == "Changed Title and Review state."
     assert ">ana<" in html
     assert "Russia slows Telegram" in html and "Russia blocks Telegram" in html
 
@@ -94,7 +95,9 @@ def test_revert_restores_an_earlier_version_with_its_apps_and_sources(client):
     assert list(event.sources.all()) == [first_source]
     # The review state is not rewound: moving it is a separate, deliberate step.
     assert event.review_state == State.IN_REVIEW
-    assert event.history.first().history_user == user
+    latest = event.history.first()
+    assert latest.history_user == user
+    assert latest.history_change_reason == "Reverted to an earlier version."
 
 
 def test_a_revert_based_on_a_stale_page_is_refused_like_any_edit(client):

@@ -173,7 +173,8 @@ def test_bulk_retract_then_back_to_draft(client):
     client.post(url, {"action": "retract", "_selected_action": [event.pk]})
     event.refresh_from_db()
     assert event.review_state == State.RETRACTED
-    assert event.history.first().history_user == user
+    latest = event.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (user, "Retracted (bulk action).")
     client.post(url, {"action": "back_to_draft", "_selected_action": [event.pk]})
     event.refresh_from_db()
     assert event.review_state == State.DRAFT

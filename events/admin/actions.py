@@ -28,6 +28,7 @@ def transition(modeladmin, request, queryset, target, done):
             modeladmin.message_user(request, f"“{event}” was not {done}: {' '.join(error.messages)}", messages.ERROR)
             continue
         event._history_user = request.user
+        event._change_reason = f"{done.capitalize()} (bulk action)."
         event.save()
         modeladmin.log_change(request, event, f"{done.capitalize()} (bulk action).")
         moved += 1

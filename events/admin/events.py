@@ -48,6 +48,9 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
     readonly_fields = ("created_at", "updated_at", "revision")
     save_on_top = True
 
+    class Media:
+        css = {"all": ["events/admin/event_form.css"]}
+
     list_display = ("title", "country", "app_names", "kind", "status", "started", "review_state", "updated_at")
     list_filter = (
         ("country", admin.RelatedOnlyFieldListFilter),

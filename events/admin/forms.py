@@ -43,6 +43,8 @@ class EventAdminForm(forms.ModelForm):
             "authority", "owner", "legal_basis", "stated_reason", "users_affected", "users_affected_note",
             "promoted_alternative", "sources", "related", "review_state",
         )  # fmt: skip
+        # Short enough for the date and its precision to sit side by side.
+        help_texts = {"started_on": "When it took effect (a month or year: its first day)."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +54,8 @@ class EventAdminForm(forms.ModelForm):
         if self.instance.pk:
             stored = Event.objects.filter(pk=self.instance.pk).values("review_state", "revision").first()
         self.stored_state = stored["review_state"] if stored else None
-        if stored and not self.is_bound:
+        if stored:
+            # Also when bound, so that the field only counts as changed when the event did.
             self.initial["loaded_revision"] = stored["revision"]
         if getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None) is not None:
             self._start_from_history(getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME))

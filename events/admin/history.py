@@ -6,7 +6,11 @@ fields (an event's apps and sources) is recorded once, not once for the fields a
 relation; and the diff shows choice labels rather than stored values.
 """
 
+import json
+
+from django.contrib.admin.models import LogEntry
 from django.db import router, transaction
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -43,21 +47,33 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def log_addition(self, request, obj, message):
         # Called after the object and all its relations are saved, in both the change and the revert view.
-        self._collapse_history(obj)
+        self._collapse_history(obj, self._reason(request, message))
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        self._collapse_history(obj)
+        self._collapse_history(obj, self._reason(request, message))
         return super().log_change(request, obj, message)
+
+    @staticmethod
+    def _reason(request, message):
+        """The admin's own summary ("Changed Title and Review state.") as the entry's change reason."""
+        if "/history/" in request.path:
+            # The revert form starts from the old version, so the admin sees no "changed" fields in it.
+            return "Reverted to an earlier version."
+        text = (
+            message if isinstance(message, str) else LogEntry(change_message=json.dumps(message)).get_change_message()
+        )
+        return Truncator(text or "Saved without changes.").chars(100)
 
     @staticmethod
     def _latest_history_id(obj):
         return obj.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
 
     @staticmethod
-    def _collapse_history(obj):
-        """Keep only the last history entry written since save_model: it holds the final state of the
-        fields and of the many-to-many relations; the ones before it are steps of the same save."""
+    def _collapse_history(obj, reason):
+        """Keep only the last history entry written since save_model, with the save's summary: it
+        holds the final state of the fields and of the many-to-many relations; the ones before it
+        are steps of the same save."""
         mark = getattr(obj, "_history_mark", None)
         if mark is None:
             return
@@ -65,8 +81,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         rows = list(
             obj.history.filter(history_id__gt=mark).order_by("history_id").values_list("history_id", "history_type")
         )
-        if len(rows) < 2:
+        if not rows:
             return
-        first_type = rows[0][1]
         obj.history.filter(history_id__in=[row[0] for row in rows[:-1]]).delete()
-        obj.history.filter(history_id=rows[-1][0]).update(history_type=first_type)
+        obj.history.filter(history_id=rows[-1][0]).update(history_type=rows[0][1], history_change_reason=reason)
