@@ -77,17 +77,20 @@ def test_country_list_costs_the_same_whatever_the_events(client, django_assert_n
 
 def test_event_list_shows_the_columns_an_editor_needs(client):
     client.force_login(editor())
-    EventFactory(
+    event = EventFactory(
         title="Russia phases out Telegram",
         apps=[AppFactory(name="Telegram"), AppFactory(name="MAX")],
+        kind=Event.Kind.PARTIAL_BLOCK,
         started_on=date(2026, 2, 1),
         started_precision=Precision.MONTH,
         review_state=State.IN_REVIEW,
     )
     html = client.get(reverse("admin:events_event_changelist")).content.decode()
-    for text in ("Russia phases out Telegram", "Russia", "MAX, Telegram", "Full block", "In force", "February 2026"):
-        assert text in html
-    assert "In review" in html
+    updated = f"{event.updated_at.day} {event.updated_at:%b %Y}"
+    for text in ("Russia phases out Telegram", "Russia", "MAX, Telegram", "In force", "February 2026", "In review"):
+        assert f">{text}<" in html, text
+    assert '<td class="field-kind_short">Partial block</td>' in html
+    assert f'<td class="field-updated">{updated}</td>' in html
 
 
 def test_event_search_finds_apps_and_sources(client):

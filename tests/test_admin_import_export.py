@@ -108,7 +108,8 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row_and_field(clien
     assert invalid[4]["country"] == ["No country code 'XX'."]
     assert "Unknown feature(s) teleport" in invalid[4]["features"][0]
     html = shown.content.decode()
-    assert "Some rows failed to validate" in html and "signall" in html
+    assert "Nothing was imported: correct these rows" in html
+    assert "<li>Row 2, apps: No app with slug &#x27;signall&#x27;.</li>" in html
     assert not Event.objects.exists()
 
 

@@ -93,11 +93,14 @@ def test_publisher_can_publish_through_the_form(client):
 
 def test_editor_sees_a_published_event_read_only_and_cannot_change_it(client):
     client.force_login(editor())
-    event = EventFactory(title="Public record")
+    event = EventFactory(title="Public record", features=["voice_calls", "video_calls"])
     url = reverse("admin:events_event_change", args=[event.pk])
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
+    html = page.content.decode()
+    assert "only a publisher can change or retract it" in html
+    assert "Voice calls, Video calls" in html
     assert client.post(url, {"title": "Rewritten"}).status_code == 403
     event.refresh_from_db()
     assert event.title == "Public record"

@@ -58,6 +58,26 @@ def test_editor_creates_a_draft_with_features_ticked_and_a_source(client):
     assert event.history.get().history_user == user
 
 
+def test_statements_are_entered_on_the_event_page(client):
+    client.force_login(editor())
+    source = SourceFactory()
+    data = new_event_data(sources=[source.pk])
+    data.update(
+        {
+            "statements-TOTAL_FORMS": "1",
+            "statements-0-speaker": "Dmitry Peskov",
+            "statements-0-role": "Kremlin spokesman",
+            "statements-0-text": "Such a decision was indeed made.",
+            "statements-0-said_on": "2025-08-13",
+            "statements-0-source": str(source.pk),
+        }
+    )
+    response = client.post(reverse("admin:events_event_add"), data)
+    assert response.status_code == 302, errors(response)
+    statement = Event.objects.get().statements.get()
+    assert (statement.speaker, statement.source) == ("Dmitry Peskov", source)
+
+
 def test_editor_submits_a_draft_for_review(client):
     client.force_login(editor())
     event = EventFactory(review_state=State.DRAFT)

@@ -1,7 +1,8 @@
 """The event admin: one page per event, a change list that answers questions, the review workflow."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.utils.formats import date_format
 
 from events.models import App, Event, Statement
 
@@ -51,7 +52,7 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
     class Media:
         css = {"all": ["events/admin/event_form.css"]}
 
-    list_display = ("title", "country", "app_names", "kind", "status", "started", "review_state", "updated_at")
+    list_display = ("title", "country", "app_names", "kind_short", "status", "started", "review_state", "updated")
     list_filter = (
         ("country", admin.RelatedOnlyFieldListFilter),
         ("apps", admin.RelatedOnlyFieldListFilter),
@@ -112,6 +113,12 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read only: the features by their names, and no revision to carry back.
+            return [
+                (name, {**options, "fields": tuple(self._read_only_fields(options["fields"]))})
+                for name, options in self.fieldsets
+            ]
         if obj is not None:
             return self.fieldsets
         # A new event: the duplicate check's confirmation box comes first (hidden until a match is
@@ -119,6 +126,22 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
         (name, options), *middle, (last_name, last) = self.fieldsets
         first = (name, {**options, "fields": ("not_a_duplicate", *options["fields"])})
         return [first, *middle, (last_name, {**last, "fields": ("review_state",)})]
+
+    @staticmethod
+    def _read_only_fields(fields):
+        for field in fields:
+            if field != "loaded_revision":
+                yield "feature_labels" if field == "features" else field
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "GET" and not workflow.can_edit(request.user, obj):
+            self.message_user(
+                request,
+                "This event is published, so only a publisher can change or retract it: ask one for a correction.",
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -133,9 +156,23 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
     def app_names(self, event):
         return ", ".join(app.name for app in event.apps.all())
 
+    @admin.display(description="kind", ordering="kind")
+    def kind_short(self, event):
+        # "Partial block", not "Partial block (throttling, some networks or regions)": a column, not a definition.
+        return event.get_kind_display().split(" (")[0]
+
     @admin.display(description="started", ordering="started_on")
     def started(self, event):
         return event.started_display
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, event):
+        return date_format(event.updated_at, "j M Y")
+
+    @admin.display(description="features")
+    def feature_labels(self, event):
+        labels = dict(Event.Feature.choices)
+        return ", ".join(str(labels.get(value, value)) for value in event.features or []) or "-"
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and workflow.can_edit(request.user, obj)

@@ -32,7 +32,7 @@ class EventAdminForm(forms.ModelForm):
     not_a_duplicate = forms.BooleanField(
         required=False,
         widget=forms.HiddenInput,
-        label="It is a different event: save it anyway",
+        label="Not a duplicate: save it",
     )
 
     class Meta:

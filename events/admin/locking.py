@@ -7,7 +7,6 @@ revision: two simultaneous saves cannot both pass. (SQLite has no row locks; it 
 instead, and a writer whose snapshot went stale fails rather than overwrites.)
 """
 
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -56,7 +55,7 @@ def conflict_message(pk, loaded_revision, change_url):
         newer = history.filter(history_id__gt=base.history_id)
         editors = sorted({str(record.history_user) for record in newer if record.history_user})
     who = f" by {', '.join(editors)}" if editors else ""
-    when = f" at {date_format(latest.history_date, 'DATETIME_FORMAT')} UTC" if latest else ""
+    when = f" on {latest.history_date:%d %B %Y at %H:%M} UTC" if latest else ""
     intro = format_html(
         "Not saved: this event was changed{}{} after you opened it, and saving your version would "
         "overwrite that. Nothing has been overwritten; your edits are still in the form below. "

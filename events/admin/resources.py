@@ -147,6 +147,10 @@ class EventResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = None
 
+    def get_user_visible_fields(self):
+        # The import page lists the columns it reads; updated_at is written on export only.
+        return [field for field in super().get_user_visible_fields() if field.column_name != "updated_at"]
+
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
         if "id" not in (dataset.headers or []):
