@@ -128,6 +128,8 @@ def print_size(result, markdown=False):
         )
     elif csv:
         print(f"CSV: HTTP {csv.get('status')}")
+    for phase, error in (result.get("errors") or {}).items():
+        print(f"{phase} failed: {error.strip().splitlines()[-1] if error.strip() else error}")
     cached = result.get("cached") or {}
     if cached.get("status") == 200:
         print(

@@ -358,15 +358,26 @@ def run_size(events, server_url, args, database_cpu):
     paths = {name: row["tracker_path"] for name, row in result["endpoints"].items() if row["tracker_path"]}
     profile_dir = CACHE_DIR / "profiles" / str(events) if args.profile else None
     log("counting SQL queries in-process" + (" and profiling" if profile_dir else ""))
-    counted = inprocess(env, "queries", json.dumps(paths), *(["--profile", str(profile_dir)] if profile_dir else []))
+    profiling = ["--profile", str(profile_dir)] if profile_dir else []
+    counted = phase(result, "inprocess", inprocess, env, "queries", json.dumps(paths), *profiling) or {}
     for name, figures in counted.items():
         result["endpoints"][name]["inprocess"] = figures
     if not args.no_csv:
         log("streaming the whole CSV export")
-        result["csv"] = csv_memory(env, "/api/v1/events/?format=csv", args.csv_timeout)
+        result["csv"] = phase(result, "csv", csv_memory, env, "/api/v1/events/?format=csv", args.csv_timeout)
     log("repeated request with the Redis cache on")
-    result["cached"] = cached(dsn, paths.get("list ?country", "/api/v1/events/"), args)
+    result["cached"] = phase(result, "cached", cached, dsn, paths.get("list ?country", "/api/v1/events/"), args)
     return result
+
+
+def phase(result, name, function, *args):
+    """Run one measurement; a failure is recorded and reported, and the other figures still come."""
+    try:
+        return function(*args)
+    except (RuntimeError, OSError, subprocess.SubprocessError, ValueError) as error:
+        log(f"{name} failed: {error}")
+        result.setdefault("errors", {})[name] = str(error)[-2000:]
+        return None
 
 
 def machine():
@@ -403,7 +414,14 @@ def main():
     parser.add_argument("--no-csv", action="store_true")
     parser.add_argument("--profile", action="store_true", help="write pyinstrument profiles to var/bench/profiles/")
     parser.add_argument("--markdown", action="store_true", help="also print the tables as Markdown")
+    parser.add_argument("--report", metavar="JSON", help="print the figures saved by an earlier run, run nothing")
     args = parser.parse_args()
+    if args.report:
+        saved = json.loads(Path(args.report).read_text())
+        for size in saved["sizes"]:
+            report.print_size(size, markdown=args.markdown)
+        report.print_summary(saved, markdown=args.markdown)
+        return
     sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else [args.events]
     wrk_binary()
     if not args.no_datasette:
@@ -414,17 +432,17 @@ def main():
         if not args.server:
             cluster = Cluster(args.data_dir)
         server_url = args.server or cluster.url("postgres")
+        output = CACHE_DIR / f"results-{'-'.join(map(str, sizes))}.json"
         for size in sizes:
             # Our own cluster's CPU time counts in CPU per request; a shared server's cannot be told apart.
             database_cpu = cluster.cpu_seconds if cluster else lambda: 0.0
             results["sizes"].append(run_size(size, server_url, args, database_cpu))
+            output.write_text(json.dumps(results, indent=1, default=str))  # kept even if a later size fails
             report.print_size(results["sizes"][-1], markdown=args.markdown)
     finally:
         if cluster is not None:
             cluster.stop()
     report.print_summary(results, markdown=args.markdown)
-    output = CACHE_DIR / f"results-{'-'.join(map(str, sizes))}.json"
-    output.write_text(json.dumps(results, indent=1, default=str))
     log(f"figures saved to {output}")
 
 
