@@ -185,3 +185,15 @@ def test_app_page_without_measurements_has_no_measurement_chart(client, seed):
     doc = lxml.html.fromstring(client.get("/apps/snapchat/").content)
     assert doc.xpath("//svg[title/@id='history-chart-title']")
     assert not doc.xpath("//section[@aria-labelledby='ooni-heading']")
+
+
+@pytest.mark.django_db
+def test_too_many_series_keep_the_most_measured_and_say_how_many_are_left_out(db):
+    for n in range(13):
+        measure(AppFactory(slug=f"tool-{n:02}", name=f"Tool {n:02}"), D(2024, 1, 1), 10 + n, 1)
+    chart = measurement_chart(
+        Measurement.objects.all(), [], series="app", chart_id="o", title="t", marks_for=lambda k, e: [], today=TODAY
+    )
+    assert len(chart.panels) == 12 and chart.left_out == 1
+    assert "Tool 00" not in [p.label for p in chart.panels]  # the least measured
+    assert [p.label for p in chart.panels] == sorted(p.label for p in chart.panels)

@@ -94,6 +94,7 @@ class MeasurementChart:
     marked_events: list
     throughout: list
     credits: list
+    left_out: int
     first_day: datetime.date
     last_day: datetime.date
     plot_width: int = PLOT_WIDTH
@@ -135,7 +136,10 @@ def measurement_chart(measurements, events, *, series, chart_id, title, marks_fo
         credits.add(row["dataset"])
     if not panels:
         return None
-    panels = sorted(panels.values(), key=lambda p: p.label.lower())[:MAX_PANELS]
+    # The most-measured series when there are too many to draw, then in name order.
+    everything = len(panels)
+    panels = sorted(panels.values(), key=lambda p: -p.measured)[:MAX_PANELS]
+    panels.sort(key=lambda p: p.label.lower())
     today = today or timezone.localdate()
     first = min(p.weeks[0].start for p in panels)
     last = max(p.weeks[-1].start for p in panels) + datetime.timedelta(days=7)
@@ -205,6 +209,7 @@ def measurement_chart(measurements, events, *, series, chart_id, title, marks_fo
         marked_events=marked,
         throughout=sorted(throughout.values(), key=lambda e: (e.started_on, e.pk)),
         credits=sorted(credits),
+        left_out=everything - len(panels),
         first_day=first,
         last_day=last_day,
     )
