@@ -148,6 +148,8 @@ def production_env(**overrides):
         # The apps' static files as they are (no collectstatic run needed), from an empty STATIC_ROOT.
         STATICFILES_MANIFEST="0",
         STATIC_ROOT=str(EMPTY_STATIC_ROOT),
+        # Every request reaches the database: these tests are about what the database does.
+        PUBLIC_CACHE_SECONDS="0",
         PYTHONUNBUFFERED="1",
     )
     env.update(overrides)

@@ -1,35 +1,85 @@
-"""Cache-Control on the public's answers (PUBLIC_CACHE_SECONDS): what a CDN may keep, and what not."""
+"""The public's answers kept PUBLIC_CACHE_SECONDS (tracker/caching.py): rendered once per period in
+the shared cache, marked for browsers and CDNs, never an editor's, never the admin's."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
-from tests.test_admin_helpers import publisher
+from events.models import Event
+from tests.test_admin_helpers import make_user
 
 
 @pytest.fixture(autouse=True)
 def sixty_seconds(settings):
     settings.PUBLIC_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/about/", "/api/v1/events/", "/feeds/events/"])
-def test_the_publics_answers_may_be_kept_for_the_stated_freshness(seed, path):
-    response = Client().get(path)
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "public, max-age=60"
-
-
-@pytest.mark.django_db
-def test_editors_errors_and_the_admin_are_never_kept_by_a_shared_cache(seed):
+@pytest.mark.parametrize("path", ["/", "/about/", "/api/v1/events/", "/feeds/events/", "/countries/ru/"])
+def test_the_publics_answers_are_rendered_once_per_period_and_may_be_kept_for_it(seed, path, django_assert_num_queries):
     client = Client()
-    assert "Cache-Control" not in client.get("/no-such-page/")  # a 404 is not promised for 60 s
-    assert "public" not in client.get("/admin/login/").get("Cache-Control", "")
-    client.force_login(publisher("pia"))
-    assert client.get("/about/")["Cache-Control"] == "private, no-cache"
-    assert "public" not in client.get("/admin/").get("Cache-Control", "")
+    first = client.get(path)
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "public, max-age=60"
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):  # served from the shared cache: no database at all
+        again = client.get(path)
+    assert again.content == first.content
+    assert again["X-Cache"] == "hit"
+    assert again["Cache-Control"] in ("public, max-age=60", "public, max-age=59")
 
 
 @pytest.mark.django_db
-def test_nothing_is_marked_cacheable_when_the_freshness_is_zero(settings, seed):
+def test_a_kept_answer_states_only_the_lifetime_it_has_left(seed, monkeypatch):
+    client = Client()
+    now = 1_000_000.0
+    monkeypatch.setattr("tracker.caching.time.time", lambda: now)
+    client.get("/about/")
+    now += 45
+    assert client.get("/about/")["Cache-Control"] == "public, max-age=15"
+
+
+@pytest.mark.django_db
+def test_answers_that_differ_by_what_the_client_accepts_are_kept_apart(seed):
+    client = Client()
+    json_answer = client.get("/api/v1/events/", HTTP_ACCEPT="application/json")
+    csv_answer = client.get("/api/v1/events/", HTTP_ACCEPT="text/csv")
+    assert json_answer["Content-Type"].startswith("application/json")
+    assert not csv_answer["Content-Type"].startswith("application/json")
+    assert client.get("/api/v1/events/", HTTP_ACCEPT="application/json").content == json_answer.content
+
+
+@pytest.mark.django_db
+def test_editors_always_get_fresh_answers_that_no_shared_cache_keeps(seed):
+    anonymous, editor = Client(), Client()
+    editor.force_login(make_user("admin"))
+    event = Event.objects.public().first()
+    anonymous.get(f"/events/{event.pk}/")
+    event.title = "Renamed by an editor"
+    event.save()
+    assert b"Renamed by an editor" not in anonymous.get(f"/events/{event.pk}/").content  # up to 60 s old
+    answer = editor.get(f"/events/{event.pk}/")
+    assert b"Renamed by an editor" in answer.content
+    assert answer["Cache-Control"] == "private, no-cache"
+    assert "X-Cache" not in answer
+    admin = editor.get("/admin/")
+    assert "public" not in admin.get("Cache-Control", "") and "X-Cache" not in admin
+
+
+@pytest.mark.django_db
+def test_errors_are_not_kept(seed):
+    client = Client()
+    assert "X-Cache" not in client.get("/no-such-page/")
+    assert "Cache-Control" not in client.get("/no-such-page/")
+    assert client.get("/api/v1/events/?country=XX").status_code == 400
+    assert "X-Cache" not in client.get("/api/v1/events/?country=XX")
+
+
+@pytest.mark.django_db
+def test_nothing_is_kept_when_the_freshness_is_zero(settings, seed):
     settings.PUBLIC_CACHE_SECONDS = 0
-    assert "Cache-Control" not in Client().get("/about/")
+    response = Client().get("/about/")
+    assert "Cache-Control" not in response and "X-Cache" not in response

@@ -6,9 +6,7 @@ import time
 import uuid
 from contextlib import ExitStack
 
-from django.conf import settings
 from django.db import connections
-from django.utils.cache import has_vary_header, patch_cache_control
 
 from .logging import request_id_var
 from .outage import OUTAGE_ERRORS, health, outage_response
@@ -50,6 +48,8 @@ class RequestLogMiddleware:
             }
             if request.META.get("QUERY_STRING"):
                 fields["query"] = request.META["QUERY_STRING"]
+            if response.has_header("X-Cache"):
+                fields["cache"] = response["X-Cache"]  # hit: served from the shared cache (tracker/caching.py)
             reads_from = getattr(request, "reads_from", None)
             if reads_from:
                 fields["db"] = reads_from
@@ -89,34 +89,3 @@ class DatabaseOutageMiddleware:
             health.failed(exception)
             return outage_response(request)
         return None
-
-
-class PublicCacheMiddleware:
-    """Lets browsers and a CDN keep the public's pages, feeds and API answers for
-    PUBLIC_CACHE_SECONDS: the freshness the tracker promises readers after an edit.
-
-    Only for an anonymous GET or HEAD answered 200 that says nothing about caching itself, sets
-    no cookie and does not vary by cookie; never for the admin. Answers to a signed-in editor are
-    marked private, so that a shared cache never keeps them. The API's ETags then make each
-    revalidation after expiry cheap (304).
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        seconds = settings.PUBLIC_CACHE_SECONDS
-        if (
-            not seconds
-            or request.method not in ("GET", "HEAD")
-            or response.status_code != 200
-            or response.has_header("Cache-Control")
-            or request.path_info.startswith("/admin/")
-        ):
-            return response
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or response.cookies or has_vary_header(response, "Cookie"):
-            patch_cache_control(response, private=True, no_cache=True)
-        else:
-            patch_cache_control(response, public=True, max_age=seconds)
-        return response

@@ -138,8 +138,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.csp.CSPMiddleware",  # django-csp, with allowances for third-party pages
-    # Cache-Control for the public's answers: PUBLIC_CACHE_SECONDS (tracker/middleware.py).
-    "tracker.middleware.PublicCacheMiddleware",
+    # The public's answers kept PUBLIC_CACHE_SECONDS in the shared cache and by CDNs (tracker/caching.py).
+    "tracker.caching.PublicCacheMiddleware",
     # A database outage in a view answers 503 (page or JSON), logged once (tracker/outage.py).
     "tracker.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

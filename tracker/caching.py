@@ -1,0 +1,80 @@
+"""The public's answers, kept for PUBLIC_CACHE_SECONDS: the freshness the tracker promises readers
+after an edit (60 s in production, off in development).
+
+Two layers keep them, both bounded by that one figure:
+
+- the app servers' shared cache (Redis with REDIS_URL): a page or API answer is rendered once per
+  URL (and per `Accept`, or whatever else it varies on) per period, however many readers ask, so
+  a news spike costs the database a few queries a minute;
+- browsers and a CDN, through `Cache-Control: public, max-age=N`. An answer taken from the
+  server's cache says only the lifetime it has left, so that the two layers together never keep
+  it longer than PUBLIC_CACHE_SECONDS.
+
+Only an anonymous GET or HEAD answered 200 that says nothing about caching itself, sets no cookie
+and does not vary by cookie is kept; never the admin. Editors (any request with a session
+cookie) always get a fresh answer, marked private so that no shared cache keeps it. After
+expiry, the API's ETags make a CDN's revalidation cheap (304).
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key, patch_cache_control
+
+KEY_PREFIX = "public"
+
+
+def _anonymous_read(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path_info.startswith("/admin/")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _cacheable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.has_header("Cache-Control")
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+    )
+
+
+class PublicCacheMiddleware:
+    """See the module docstring. Sits outside the session, authentication and outage middleware,
+    so that what it stores is the final answer, and a stored answer is served without them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PUBLIC_CACHE_SECONDS
+        if not seconds:
+            return self.get_response(request)
+        anonymous = _anonymous_read(request)
+        if anonymous:
+            key = get_cache_key(request, KEY_PREFIX, "GET", cache=cache)
+            stored = cache.get(key) if key else None
+            if stored is not None:
+                stored_at, response = stored
+                left = max(0, round(seconds - (time.time() - stored_at)))
+                patch_cache_control(response, public=True, max_age=left)
+                response["X-Cache"] = "hit"
+                return response
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD") or request.path_info.startswith("/admin/"):
+            return response
+        if not anonymous:
+            if response.status_code == 200 and not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        if _cacheable(response):
+            patch_cache_control(response, public=True, max_age=seconds)
+            if request.method == "GET":
+                key = learn_cache_key(request, response, seconds, KEY_PREFIX, cache=cache)
+                cache.set(key, (time.time(), response), seconds)
+                response["X-Cache"] = "miss"
+        return response
