@@ -3,10 +3,12 @@ the shared cache, marked for browsers and CDNs, never an editor's, never the adm
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils.cache import get_cache_key
 
 from events.models import Event
 from tests.test_admin_helpers import make_user
+from tracker.caching import KEY_PREFIX
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +42,34 @@ def test_a_kept_answer_states_only_the_lifetime_it_has_left(seed, monkeypatch):
     client.get("/about/")
     now += 45
     assert client.get("/about/")["Cache-Control"] == "public, max-age=15"
+
+
+@pytest.mark.django_db
+def test_an_expired_answer_is_rendered_again_by_one_request_while_the_others_get_the_old_one(seed, monkeypatch):
+    client = Client()
+    now = 1_000_000.0
+    monkeypatch.setattr("tracker.caching.time.time", lambda: now)
+    event = Event.objects.public().first()
+    client.get(f"/events/{event.pk}/")
+    event.title = "Corrected title"
+    event.save()
+    now += 61
+    refresher = client.get(f"/events/{event.pk}/")
+    assert refresher["X-Cache"] == "miss" and b"Corrected title" in refresher.content
+    assert client.get(f"/events/{event.pk}/")["X-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_while_one_request_renders_again_the_others_get_the_expired_copy(seed, monkeypatch):
+    client = Client()
+    now = 1_000_000.0
+    monkeypatch.setattr("tracker.caching.time.time", lambda: now)
+    client.get("/about/")
+    now += 61
+    key = get_cache_key(RequestFactory().get("/about/"), KEY_PREFIX, "GET", cache=cache)
+    cache.add(f"{key}:refresh", 1)  # as if another request were rendering it now
+    stale = client.get("/about/")
+    assert stale["X-Cache"] == "stale" and stale["Cache-Control"] == "public, max-age=0"
 
 
 @pytest.mark.django_db

@@ -10,6 +10,10 @@ Two layers keep them, both bounded by that one figure:
   server's cache says only the lifetime it has left, so that the two layers together never keep
   it longer than PUBLIC_CACHE_SECONDS.
 
+When a kept answer expires, one request renders it again while the others are still given the
+expired copy (for at most the time that one render takes): otherwise every reader arriving in
+that moment would render the same expensive page at once, just when the site is busiest.
+
 Only an anonymous GET or HEAD answered 200 that says nothing about caching itself, sets no cookie
 and does not vary by cookie is kept; never the admin. Editors (any request with a session
 cookie) always get a fresh answer, marked private so that no shared cache keeps it. After
@@ -23,6 +27,8 @@ from django.core.cache import cache
 from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key, patch_cache_control
 
 KEY_PREFIX = "public"
+# Longest time one request may hold the right to render an expired answer again.
+REFRESH_SECONDS = 30
 
 
 def _anonymous_read(request):
@@ -60,10 +66,12 @@ class PublicCacheMiddleware:
             stored = cache.get(key) if key else None
             if stored is not None:
                 stored_at, response = stored
-                left = max(0, round(seconds - (time.time() - stored_at)))
-                patch_cache_control(response, public=True, max_age=left)
-                response["X-Cache"] = "hit"
-                return response
+                left = round(seconds - (time.time() - stored_at))
+                # Expired: this request renders it again, unless another one already is.
+                if left > 0 or not cache.add(f"{key}:refresh", 1, REFRESH_SECONDS):
+                    patch_cache_control(response, public=True, max_age=max(0, left))
+                    response["X-Cache"] = "hit" if left > 0 else "stale"
+                    return response
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD") or request.path_info.startswith("/admin/"):
             return response
@@ -74,7 +82,10 @@ class PublicCacheMiddleware:
         if _cacheable(response):
             patch_cache_control(response, public=True, max_age=seconds)
             if request.method == "GET":
-                key = learn_cache_key(request, response, seconds, KEY_PREFIX, cache=cache)
-                cache.set(key, (time.time(), response), seconds)
+                # Kept twice as long as it is fresh, so that an expired copy remains to be given
+                # out while one request renders the next.
+                key = learn_cache_key(request, response, 2 * seconds, KEY_PREFIX, cache=cache)
+                cache.set(key, (time.time(), response), 2 * seconds)
+                cache.delete(f"{key}:refresh")
                 response["X-Cache"] = "miss"
         return response
