@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from events.models import Event
 from tests.factories import EventFactory
-from tests.test_admin_helpers import editor, form_data
+from tests.test_admin_helpers import editor, form_data, restore_migration_data
 
 State = Event.ReviewState
 
@@ -85,11 +85,12 @@ def test_the_revision_is_read_with_a_row_lock_inside_the_save_transaction(client
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # see tests/browser/test_admin_e2e.py
 def test_a_save_waits_for_a_simultaneous_save_and_is_then_refused(client):
     """Another transaction holds the event's row and saves it while this editor's save is under way:
     the admin's save waits on the lock, then sees the new revision and refuses. Without the lock it
     would read the old revision and overwrite the other save."""
+    restore_migration_data()  # a transactional test may follow browser tests that emptied the tables
     client.force_login(editor())
     event = EventFactory(review_state=State.DRAFT, title="Original")
     data = form_data(client.get(url_of(event)), title="Mine")
