@@ -41,7 +41,11 @@ def _fmt_ratio(value):
 
 
 def _answered(row):
-    return [row.get(k) if (row.get(k) or {}).get("status") == 200 else None for k in ("tracker", "floor", "datasette")]
+    """The figures of each server that answered 200 and finished at least one request under load."""
+    return [
+        row.get(k) if (row.get(k) or {}).get("status") == 200 and row[k].get("requests") else None
+        for k in ("tracker", "floor", "datasette")
+    ]
 
 
 def ratios(row):
@@ -81,6 +85,10 @@ def print_size(result, markdown=False):
             if figures.get("status") != 200:
                 what = "missing (404)" if figures.get("missing") else f"HTTP {figures.get('status')}"
                 rows.append((label, server, what, *[""] * (len(HEADER) - 3)))
+                label = ""
+                continue
+            if not figures.get("requests"):
+                rows.append((label, server, "no request finished", *[""] * (len(HEADER) - 3)))
                 label = ""
                 continue
             extra = ("", "")
@@ -160,8 +168,8 @@ def print_summary(results, markdown=False):
             p95s = []
             for size in sizes:
                 match = next((r for n, r in size["endpoints"].items() if n.split(" (")[0] == key), None)
-                tracker = (match or {}).get("tracker") or {}
-                p95s.append(tracker.get("p95_ms") if tracker.get("status") == 200 else None)
+                tracker = _answered(match or {})[0] or {}
+                p95s.append(tracker.get("p95_ms"))
             growth = _ratio(p95s[-1], p95s[0]) if start else None
             shown = " -> ".join("missing" if p is None else f"{p:.1f} ms" for p in p95s)
             verdict = "" if growth is None else f" ({_verdict(growth <= TARGET_GROWTH)}: target <= {TARGET_GROWTH}x)"

@@ -209,18 +209,26 @@ def measure_endpoint(targets, args, database_cpu):
         if server is None or path is None:
             results[target] = None
             continue
+        started = time.monotonic()
         status, body = probe(server.url + path)
+        seconds = time.monotonic() - started
         if status != 200:
             results[target] = {"status": status, "missing": status == 404}
             continue
-        load(server.url + path, min(2, args.duration), args.connections)  # warm-up: connections, caches
-        live[target] = {"rounds": [], "cpu": 0.0, "requests": 0, "bytes": len(body)}
+        # A request that takes seconds (a scan of 1M rows) gets rounds long enough to finish about ten
+        # of them, and a wrk timeout it cannot hit; never more than a minute a round.
+        duration = min(60, max(args.duration, math.ceil(seconds * 5)))
+        timeout = max(10, math.ceil(seconds * 4) + 5)
+        load(server.url + path, min(2, args.duration), args.connections, timeout=timeout)  # warm-up
+        live[target] = {"rounds": [], "cpu": 0.0, "requests": 0, "bytes": len(body), "duration": duration}
+        live[target]["timeout"] = timeout
     order = list(live)
     for round_number in range(args.rounds):
         for target in order if round_number % 2 == 0 else reversed(order):
             server, path = targets[target]
             before = server.cpu_seconds() + database_cpu()
-            figures = load(server.url + path, args.duration, args.connections)
+            state = live[target]
+            figures = load(server.url + path, state["duration"], args.connections, timeout=state["timeout"])
             live[target]["cpu"] += server.cpu_seconds() + database_cpu() - before
             live[target]["requests"] += figures["requests"]
             live[target]["rounds"].append(figures)
@@ -232,6 +240,7 @@ def measure_endpoint(targets, args, database_cpu):
             "bytes": state["bytes"],
             "cpu_ms_per_request": state["cpu"] * 1000 / state["requests"] if state["requests"] else None,
             "rps_rounds": [round(figures["rps"], 1) for figures in state["rounds"]],
+            "round_seconds": state["duration"],
         }
     return results
 
