@@ -149,6 +149,9 @@ def main():
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--workers", type=int, default=os.cpu_count() * 2 + 1, help="gunicorn workers")
     parser.add_argument("--gunicorn-threads", type=int, default=4)
+    parser.add_argument(
+        "--cache-seconds", type=int, default=60, help="PUBLIC_CACHE_SECONDS (default 60, as in production; 0 = off)"
+    )
     args = parser.parse_args()
     wrk = wrk_binary()
 
@@ -164,6 +167,7 @@ def main():
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(args.workers),
         "GUNICORN_THREADS": str(args.gunicorn_threads),
+        "PUBLIC_CACHE_SECONDS": str(args.cache_seconds),
     }
     env.pop("DEBUG", None)  # make serve turns it off
     server = Server("load-serve", ["make", "serve"], port, env=env, startup_timeout=180)
@@ -176,7 +180,8 @@ def main():
         status, body = probe(base + path)
         if status != 200:
             sys.exit(f"{path} answered {status}; fix it before loading:\n{body[:500]!r}")
-    freshness = int(re.search(r"max-age=(\d+)", _cache_control(base)).group(1))
+    found = re.search(r"max-age=(\d+)", _cache_control(base))
+    freshness = int(found.group(1)) if found else 0
 
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(LUA % {"paths": ", ".join(json.dumps(path) for path in paths)})
@@ -184,7 +189,7 @@ def main():
     editor = threading.Timer(
         args.duration / 3,
         publish_and_watch,
-        args=(base, {**env, "DEBUG": "1"}, publication, min(freshness, args.duration * 2 / 3 - 1)),
+        args=(base, {**env, "DEBUG": "1"}, publication, min(freshness or 10, args.duration * 2 / 3 - 1)),
     )
     editor.start()
     completed = subprocess.run(
@@ -197,7 +202,9 @@ def main():
     editor.join(timeout=args.duration)
     script.unlink()
     raw = json.loads(next(line for line in completed.stdout.splitlines() if line.startswith("LOAD_JSON "))[10:])
-    server_errors = sum('"status": 5' in line for line in server.log_path.read_text().splitlines())
+    log_lines = server.log_path.read_text().splitlines()
+    server_errors = sum('"status": 5' in line for line in log_lines)
+    rendered = _rendering_times(log_lines)
     server.stop()
     if cluster:
         cluster.stop()
@@ -221,6 +228,7 @@ def main():
         "server_5xx_logged": server_errors,
         "stated_freshness_s": freshness,
         "publication": publication,
+        "rendered_median_ms": rendered,
     }
     print(
         f"\n{raw['requests']:,} requests in {seconds:.1f} s at {args.connections} connections "
@@ -230,9 +238,24 @@ def main():
         f"published event {publication.get('event_id')} visible after {publication.get('visible_after_s')} s "
         f"(stated freshness {freshness} s)"
     )
+    print("median time of answers rendered (not from the cache), by URL:")
+    for path, (count, median) in sorted(rendered.items(), key=lambda item: -item[1][1]):
+        print(f"  {path:45} {median:9.1f} ms  ({count} rendered)")
     print("LOAD_RESULT " + json.dumps(result))
     if sum(errors.values()) or server_errors or not publication.get("all_visible"):
         sys.exit(1)
+
+
+def _rendering_times(log_lines):
+    """{path: (how many, median duration_ms)} of the requests the server rendered, from its JSON log."""
+    durations = {}
+    for line in log_lines:
+        if line.startswith("{") and '"tracker.request"' in line:
+            entry = json.loads(line)
+            if entry.get("cache") in (None, "miss"):
+                path = entry["path"] + ("?" + entry["query"] if "query" in entry else "")
+                durations.setdefault(path, []).append(entry["duration_ms"])
+    return {path: (len(times), sorted(times)[len(times) // 2]) for path, times in durations.items()}
 
 
 def _cache_control(base):
