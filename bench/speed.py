@@ -16,6 +16,7 @@ import contextlib
 import json
 import math
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -401,6 +402,10 @@ def machine():
     return {"cpus": os.cpu_count(), "cpu": cpu, "loadavg": Path("/proc/loadavg").read_text().split()[:3]}
 
 
+def _interrupted(number, _frame):
+    raise SystemExit(128 + number)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000, help="events to generate (default 100,000)")
@@ -432,6 +437,10 @@ def main():
         report.print_summary(saved, markdown=args.markdown)
         return
     sizes = [int(size) for size in args.sizes.split(",")] if args.sizes else [args.events]
+    # SIGTERM (and SIGINT, which a shell's background job ignores) end the run through the finally
+    # blocks and atexit handlers, so that the servers and the cluster stop with it.
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, _interrupted)
     wrk_binary()
     if not args.no_datasette:
         datasette_binary()
