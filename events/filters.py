@@ -15,6 +15,9 @@ from django.db.models import F
 
 from .models import App, Authority, Country, Event, Owner
 
+# PostgreSQL cannot store or compare text holding a NUL character; refuse it before any query does.
+NUL_MESSAGE = "The value contains a NUL character (%00), which no value can hold."
+
 
 class CommaListField(forms.CharField):
     """'ru, UA' -> ['ru', 'ua']: a comma-separated list of lower-cased, de-duplicated items."""
@@ -228,6 +231,8 @@ class EventFilterSet(django_filters.FilterSet):
                 errors[name] = f"Unknown parameter. Accepted: {', '.join(sorted(known))}."
             elif name in self.filters and not str(self.raw.get(name, "")).strip():
                 errors[name] = "Empty value: give a value or leave the parameter out."
+            elif "\x00" in str(self.raw.get(name, "")):
+                errors[name] = NUL_MESSAGE
         after, before = self.raw.get("started_after"), self.raw.get("started_before")
         if after and before and "started_after" not in errors:
             try:

@@ -4,6 +4,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.settings import api_settings
 
+from events.filters import NUL_MESSAGE
+
 from .conditional import data_version, etag_for, not_modified
 from .renderers import ORJSONRenderer
 from .throttling import AnonRateThrottle, Throttled
@@ -22,6 +24,8 @@ def unknown_and_empty(query_params, accepted):
             errors[name] = [f"Give {name} once; separate several values with commas, e.g. {name}=a,b."]
         elif not values[0].strip():
             errors[name] = ["Empty value: give a value or leave the parameter out."]
+        elif "\x00" in values[0]:
+            errors[name] = [NUL_MESSAGE]
     return errors
 
 

@@ -16,13 +16,13 @@ ETag of the body instead (see MeasurementList).
 
 import hashlib
 
-from django.db import connection
+from django.db import connections, router
 from django.utils.cache import get_conditional_response
 
 from events.models import App, Authority, Event, Owner, Source, Statement
 
 
-def _version_sql():
+def _version_sql(connection):
     # Only table and column names from the models go into the text, quoted: nothing from a request.
     quote = connection.ops.quote_name
     parts = [
@@ -37,9 +37,14 @@ def _version_sql():
 
 
 def data_version():
-    """A value that changes whenever anything the API shows may have changed (one query)."""
+    """A value that changes whenever anything the API shows may have changed (one query).
+
+    Read from the database that serves the response body (a replica for public reads), so that a
+    lagging replica never pairs an old body with a new ETag.
+    """
+    connection = connections[router.db_for_read(Event)]
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
+        cursor.execute(_version_sql(connection))
         return cursor.fetchone()
 
 

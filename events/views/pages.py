@@ -125,7 +125,8 @@ def about(request):
 
 def search(request):
     """Events, apps, owners, authorities and countries matching ?q=; an empty query shows the form."""
-    query = " ".join(request.GET.get("q", "").split())[:200]
+    # NUL is no character anyone searches for, and PostgreSQL refuses it in a query: drop it.
+    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:200]
     context = {"query": query}
     if query:
         events = listed_events().search(query)
