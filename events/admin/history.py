@@ -9,7 +9,7 @@ relation; and the diff shows choice labels rather than stored values.
 import json
 
 from django.contrib.admin.models import LogEntry
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -31,6 +31,9 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """SimpleHistoryAdmin that records one history entry per admin save and shows readable diffs."""
+
+    # An address typed without a scheme is taken as https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)
