@@ -7,6 +7,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
+# Two workers (pytest-xdist), each file on one worker so module-level fixtures load once.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run test setup install install-dev migrate lint format browser serve clean bench
 
