@@ -342,5 +342,8 @@ LOGGING = {
     },
 }
 
+# Where readers send corrections (shown on /about/); without it the page points at the issue tracker.
+CORRECTIONS_EMAIL = os.environ.get("CORRECTIONS_EMAIL", "")
+
 # Where the real datasets live (never copied into the repository; see README).
 SHARED_DATA_DIR = Path(os.environ.get("SHARED_DATA_DIR", BASE_DIR.parent / "shared" / "data"))
