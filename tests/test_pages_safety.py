@@ -180,8 +180,9 @@ def events_for(count):
 
 # Each page's queries, listed once; the same numbers must hold for 1 and for 50 events.
 PAGE_QUERIES = {
-    # totals; events in force now + their apps; latest events + their apps
-    "/": 5,
+    # totals over the events; totals over their apps; apps in force per country; measures in force
+    # without an app per country and kind; latest events + their apps
+    "/": 6,
     # kinds/statuses/years; countries; apps; owners; authorities (the form's choices);
     # count; one page of events; their apps
     "/timeline/": 8,
@@ -189,16 +190,18 @@ PAGE_QUERIES = {
     "/timeline/?country=ru&app=whatsapp": 10,
     # countries with counts; in force now per country
     "/countries/": 2,
-    # country; its events; their apps; ids in force now; weekly OONI counts
-    "/countries/ru/": 5,
+    # The detail pages: the record; its counts (all, in force); the latest events + their apps;
+    # the latest in force + their apps; the chart's rows summed (per app: apps, then measures
+    # naming none; per country: one query); then what the page adds.
+    # ... + weekly OONI counts
+    "/countries/ru/": 9,
     # apps with counts; in force now per app
     "/apps/": 2,
-    # app; its events; their apps; ids in force now; weekly OONI counts; events promoting it
-    "/apps/whatsapp/": 6,
-    # owner; its events; their apps; ids in force now; its public apps
-    "/owners/{owner}/": 5,
-    # authority; its events; their apps; ids in force now
-    "/authorities/roskomnadzor/": 4,
+    # ... + weekly OONI counts; events promoting it (none here, so no query for their apps)
+    "/apps/whatsapp/": 9,
+    # ... + its public apps
+    "/owners/{owner}/": 9,
+    "/authorities/roskomnadzor/": 8,
     # count; apps; owners; authorities; countries; events; their apps
     "/search/?q=event": 7,
     "/about/": 0,

@@ -50,6 +50,7 @@ class Row:
     top: int = 0
     label_y: int = 0
     lanes: int = 1
+    span: object = None  # on a summed chart (spans.py): the row's numbers
 
     @property
     def first_start(self):
@@ -70,6 +71,12 @@ class RestrictionChart:
     height: int
     plot_bottom: int
     legend: list
+    # A summed chart (spans.py) draws one bar per row, leaves out the rows past its limit and
+    # links to the timeline for every event.
+    summed: bool = False
+    left_out: int = 0
+    total: int = 0
+    more_url: str = ""
 
     @property
     def table(self):

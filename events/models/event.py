@@ -13,6 +13,15 @@ from .evidence import Source, Statement
 from .reference import App, Authority, Country, Owner
 
 
+def active_on_condition(day, prefix=""):
+    """The rule of active_on() as a Q, for aggregates (`Count(..., filter=)`) and joins (prefix "event__")."""
+    return (
+        Q(**{f"{prefix}started_on__lte": day})
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day}))
+        & ~Q(**{f"{prefix}status": Event.Status.ANNOUNCED})
+    )
+
+
 class EventQuerySet(models.QuerySet):
     """Every caller (API, pages, feeds, exports) builds on these, so the rules live here once."""
 
@@ -49,11 +58,7 @@ class EventQuerySet(models.QuerySet):
 
     def active_on(self, day):
         """In force on `day`: started by then, not ended before it, and more than announced."""
-        return (
-            self.filter(started_on__lte=day)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-            .exclude(status=Event.Status.ANNOUNCED)
-        )
+        return self.filter(active_on_condition(day))
 
     def in_force_now(self):
         return self.active_on(timezone.localdate())

@@ -8,18 +8,20 @@ from django.db.models import Count, Max, Q
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from events.charts import measurement_chart, restriction_chart
 from events.charts.restrictions import rows_by_app, rows_by_app_in_country, rows_by_country
+from events.charts.spans import span_chart, spans
 from events.models import Country, Event, Measurement
+from events.models.event import active_on_condition
 
 from .meta import PageMeta, render_context
 from .public import (
     PUBLISHED,
     countries_with_events,
     group_by_year_and_month,
-    in_force_ids,
     listed_events,
     public_apps,
     public_authorities,
@@ -27,7 +29,9 @@ from .public import (
     public_owners,
 )
 
-HISTORY_LIMIT = 300  # beyond this the page links to the paginated timeline
+HISTORY_LIMIT = 100  # beyond this the page links to the paginated timeline and sums its chart per row
+PROMOTED_LIMIT = 20  # events promoting an app, newest first
+NOW_LIMIT = 50  # measures in force listed; beyond this the page links to the timeline of all of them
 
 
 def country_list(request):
@@ -127,7 +131,7 @@ def app_detail(request, slug):
         marks_for=lambda code, events: [e for e in events if e.country_id == code],
         timeline_query={"app": app.slug},
     )
-    context["promoted_by"] = list(listed_events().filter(promoted_alternative=app))
+    context["promoted_by"] = list(listed_events().filter(promoted_alternative=app)[:PROMOTED_LIMIT])
     count = context["count"]
     meta = PageMeta(
         title=f"{app.name}: where it is blocked or restricted",
@@ -153,6 +157,7 @@ def owner_detail(request, slug):
         chart_title=f"Measures against {owner.name} and its apps over time",
         rows_of=rows_by_app_in_country,
         now_rows_of=rows_by_app_in_country,
+        series="app_in_country",
         timeline_query={"owner": owner.slug},
     )
     context["apps"] = list(public_apps().filter(owner=owner).order_by("name"))
@@ -178,6 +183,7 @@ def authority_detail(request, slug):
         chart_title=f"Measures ordered by {authority.name} over time",
         rows_of=rows_by_app_in_country,
         now_rows_of=rows_by_app_in_country,
+        series="app_in_country",
         timeline_query={"authority": authority.slug},
     )
     count = context["count"]
@@ -199,22 +205,33 @@ def _entity_context(
     chart_title,
     rows_of,
     now_rows_of,
+    series,
     timeline_query,
     measurements=None,
-    series=None,
     marks_for=None,
 ):
-    """What every detail page shares: in force now, the charts, the history (five or six queries).
+    """What every detail page shares: in force now, the charts, the history, in a bounded amount of work.
 
-    Queries: the events (1) with their apps (1), the ids in force today (1), and the weekly OONI
-    counts (1) when the page has measurements.
+    Queries: the counts (1); the latest HISTORY_LIMIT events (1) with their apps (1); the latest
+    NOW_LIMIT events in force (1) with their apps (1); the chart's rows summed per `series` (1, or
+    2 when rows are apps); and the weekly OONI counts (1) when the page has measurements. A page
+    with at most HISTORY_LIMIT events draws one bar per event from the history it already has;
+    a larger one draws one bar per row from the sums (events.charts.spans).
     """
-    events = list(events_qs.order_by("-started_on", "-id"))
-    now = in_force_ids(events_qs)
-    in_force = [e for e in events if e.pk in now]
+    today = timezone.localdate()
+    totals = events_qs.aggregate(count=Count("id"), in_force=Count("id", filter=active_on_condition(today)))
+    events = list(events_qs.order_by("-started_on", "-id")[:HISTORY_LIMIT])
+    in_force = list(events_qs.active_on(today).order_by("-started_on", "-id")[:NOW_LIMIT])
+    rows = spans(events_qs, series, today)
+    timeline_url = reverse("timeline") + "?" + urlencode(timeline_query)
     chronological = list(reversed(events))
+    if totals["count"] <= HISTORY_LIMIT:
+        chart = restriction_chart(chronological, chart_id="history-chart", title=chart_title, rows_of=rows_of)
+    else:
+        chart = span_chart(rows, chart_id="history-chart", title=chart_title, today=today, more_url=timeline_url)
     ooni = None
     if measurements is not None:
+        # The marks come from the latest events: the measurements cover recent years.
         ooni = measurement_chart(
             measurements,
             chronological,
@@ -224,15 +241,17 @@ def _entity_context(
             marks_for=marks_for,
         )
     return {
-        "count": len(events),
+        "count": totals["count"],
         "in_force": in_force,
+        "in_force_count": totals["in_force"],
+        "in_force_url": reverse("timeline") + "?" + urlencode({**timeline_query, "active_on": today.isoformat()}),
         "now_rows": _group_rows(in_force, now_rows_of),
-        "chart": restriction_chart(chronological, chart_id="history-chart", title=chart_title, rows_of=rows_of),
+        "chart": chart,
         "ooni": ooni,
-        "history": group_by_year_and_month(events[:HISTORY_LIMIT]),
-        "history_truncated": len(events) > HISTORY_LIMIT,
-        "timeline_url": reverse("timeline") + "?" + urlencode(timeline_query),
-        "countries": sorted({e.country for e in events}, key=lambda c: c.name),
+        "history": group_by_year_and_month(events),
+        "history_truncated": totals["count"] > len(events),
+        "timeline_url": timeline_url,
+        "row_count": len(rows),
     }
 
 

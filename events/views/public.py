@@ -85,8 +85,3 @@ def _month_label(event):
     if event.started_precision == Precision.YEAR:
         return f"{event.started_on.year}, month not known"
     return f"{event.started_on:%B} {event.started_on.year}"
-
-
-def in_force_ids(events_queryset):
-    """Ids of the events in force today, by the model's own rule (one query)."""
-    return set(events_queryset.in_force_now().values_list("pk", flat=True))
