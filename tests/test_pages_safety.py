@@ -199,8 +199,8 @@ PAGE_QUERIES = {
     "/apps/": 2,
     # ... + weekly OONI counts; events promoting it (none here, so no query for their apps)
     "/apps/whatsapp/": 9,
-    # ... + its public apps
-    "/owners/{owner}/": 9,
+    # ... + the ids of its apps (before the rest, so the filter is by id) and its public apps
+    "/owners/{owner}/": 10,
     "/authorities/roskomnadzor/": 8,
     # count; apps; owners; authorities; countries; events; their apps
     "/search/?q=event": 7,

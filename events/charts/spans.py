@@ -29,7 +29,7 @@ class Span:
     """A row's measures summed up: the numbers behind one bar."""
 
     label: str
-    url: str
+    link: tuple  # (URL name, argument), or () for a row without a page; reversed only for the rows drawn
     count: int
     in_force: int
     first: object
@@ -49,27 +49,24 @@ def spans(events_qs, series, today):
     open_ended = Q(ended_on__isnull=True) & ~Q(status=Event.Status.LIFTED)
     if series == "country":
         rows = events_qs.order_by().values("country_id", "country__name").annotate(**_sums("", now, open_ended))
-        return [_span(r["country__name"], reverse("country-detail", args=[r["country_id"].lower()]), r) for r in rows]
-    ids = events_qs.order_by().values("pk")
-    keys = ["app__slug", "app__name"] + (["event__country__name"] if series == "app_in_country" else [])
-    named = (
-        Event.apps.through.objects.filter(event_id__in=ids)
-        .values(*keys)
-        .annotate(**_sums("event__", active_on_condition(today, "event__"), _open_through))
-    )
-    result = [_span(_in(r["app__name"], r, series), reverse("app-detail", args=[r["app__slug"]]), r) for r in named]
+        return [_span(r["country__name"], ("country-detail", r["country_id"].lower()), r) for r in rows]
+    # Grouped through the events' own query (joined to their apps), so that its filters apply to
+    # the events directly and the narrow public index serves them.
+    keys = ["apps__slug", "apps__name"] + (["country__name"] if series == "app_in_country" else [])
+    named = events_qs.order_by().filter(apps__isnull=False).values(*keys).annotate(**_sums("", now, open_ended))
+    result = [_span(_in(r["apps__name"], r, series), ("app-detail", r["apps__slug"]), r) for r in named]
     has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
     other_keys = ["owner__slug", "owner__name", "kind"] + (["country__name"] if series == "app_in_country" else [])
     merged = {}
     for r in events_qs.order_by().filter(~Exists(has_app)).values(*other_keys).annotate(**_sums("", now, open_ended)):
         if r["owner__slug"]:
-            label, url = f"{r['owner__name']} (the company)", reverse("owner-detail", args=[r["owner__slug"]])
+            label, url = f"{r['owner__name']} (the company)", ("owner-detail", r["owner__slug"])
         elif r["kind"] == Event.Kind.NETWORK_SHUTDOWN:
-            label, url = "Whole network (shutdown)", ""
+            label, url = "Whole network (shutdown)", ()
         else:
-            label, url = "Other measures", ""
+            label, url = "Other measures", ()
         span = _span(_in(label, r, series), url, r)
-        key = (span.label, span.url)
+        key = (span.label, span.link)
         merged[key] = _merge(merged[key], span) if key in merged else span
     return result + list(merged.values())
 
@@ -84,13 +81,10 @@ def _sums(prefix, now, open_ended):
     }
 
 
-_open_through = Q(event__ended_on__isnull=True) & ~Q(event__status=Event.Status.LIFTED)  # open_ended, seen from apps
-
-
 def _in(label, row, series):
     if series != "app_in_country":
         return label
-    return f"{label} in {row.get('event__country__name') or row.get('country__name')}"
+    return f"{label} in {row['country__name']}"
 
 
 def _span(label, url, row):
@@ -101,7 +95,7 @@ def _merge(a, b):
     ends = [day for day in (a.last_end, b.last_end) if day]
     return Span(
         a.label,
-        a.url,
+        a.link,
         a.count + b.count,
         a.in_force + b.in_force,
         min(a.first, b.first),
@@ -119,7 +113,7 @@ def span_chart(all_spans, *, chart_id, title, today, more_url):
     for span in kept:
         open_ended = span.open_count > 0
         end = max(today, span.first) if open_ended else (span.last_end or span.first)
-        row = Row(label=span.label, url=span.url)
+        row = Row(label=span.label, url=reverse(span.link[0], args=[span.link[1]]) if span.link else "")
         row.segments.append(Segment(event=None, start=span.first, end=end, open_ended=open_ended))
         row.span = span
         rows.append(row)

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from events.charts import measurement_chart, restriction_chart
 from events.charts.restrictions import rows_by_app, rows_by_app_in_country, rows_by_country
 from events.charts.spans import span_chart, spans
-from events.models import Country, Event, Measurement
+from events.models import App, Country, Event, Measurement
 from events.models.event import active_on_condition
 
 from .meta import PageMeta, render_context
@@ -119,7 +119,7 @@ def app_detail(request, slug):
     if slug != slug.lower():
         return HttpResponsePermanentRedirect(reverse("app-detail", args=[slug.lower()]))
     app = get_object_or_404(public_apps().select_related("owner"), slug=slug)
-    events_qs = listed_events().for_apps([app.slug])
+    events_qs = listed_events().for_app_ids([app.pk])
     context = _entity_context(
         events_qs,
         name=app.name,
@@ -152,7 +152,7 @@ def owner_detail(request, slug):
         return HttpResponsePermanentRedirect(reverse("owner-detail", args=[slug.lower()]))
     owner = get_object_or_404(public_owners().select_related("country", "parent"), slug=slug)
     context = _entity_context(
-        listed_events().for_owners([owner.slug]),
+        listed_events().for_owner_ids([owner.pk], list(App.objects.filter(owner=owner).values_list("pk", flat=True))),
         name=owner.name,
         chart_title=f"Measures against {owner.name} and its apps over time",
         rows_of=rows_by_app_in_country,
@@ -178,7 +178,7 @@ def authority_detail(request, slug):
         return HttpResponsePermanentRedirect(reverse("authority-detail", args=[slug.lower()]))
     authority = get_object_or_404(public_authorities().select_related("country"), slug=slug)
     context = _entity_context(
-        listed_events().for_authorities([authority.slug]),
+        listed_events().filter(authority=authority),
         name=authority.name,
         chart_title=f"Measures ordered by {authority.name} over time",
         rows_of=rows_by_app_in_country,
