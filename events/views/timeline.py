@@ -159,8 +159,11 @@ def filter_options():
 def _owners_in_events():
     """Owners a published event targets or whose app it names: the owners the filter can find."""
     targeted = Event.objects.public().filter(owner_id=OuterRef("pk"))
-    named = Event.apps.through.objects.filter(app__owner_id=OuterRef("pk"), event__review_state=PUBLISHED)
-    return Owner.objects.filter(Exists(targeted) | Exists(named))
+    # Per app, not per owner: the first published event naming an app is found by the app's index,
+    # where joining every app of an owner to its events read the whole table.
+    named = Event.apps.through.objects.filter(app_id=OuterRef("pk"), event__review_state=PUBLISHED)
+    owns_named_app = App.objects.filter(owner_id=OuterRef("pk")).filter(Exists(named))
+    return Owner.objects.filter(Exists(targeted) | Exists(owns_named_app))
 
 
 def _active_filters(request, params, options):
