@@ -3,8 +3,43 @@
 import django_filters
 from django.core.exceptions import ValidationError
 
-from events.filters import CommaListField, ISODateFilter, ListFilter, ReferenceListField
+from events.filters import CommaListField, EventFilterSet, ISODateFilter, ListFilter, ReferenceListField
 from events.models import App, Country, Measurement
+
+
+class AppIdListField(ReferenceListField):
+    """App slugs as ReferenceListField checks them, cleaned to the apps' ids in the same one query.
+
+    Why ids: PostgreSQL keeps statistics per value of `events_event_apps.app_id`, not per slug. Given
+    the slug it guesses that an app is in a handful of events, collects all of them and sorts
+    (`app=whatsapp&active_on=...` at 100,000 events: 630 ms); given the id it knows WhatsApp is in a
+    fifth of them and walks the newest-first index until the page is full (6 ms).
+    """
+
+    def clean(self, value):
+        slugs = super(ReferenceListField, self).clean(value)
+        if not slugs:
+            return slugs
+        ids = dict(App.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        if len(ids) < len(slugs):
+            return super().clean(value)  # raises the shared filters' error naming the unknown slugs
+        return [ids[slug] for slug in slugs]
+
+
+class ApiEventFilterSet(EventFilterSet):
+    """The shared event filters (events/filters.py), with `app` applied by id (see AppIdListField).
+
+    Same parameters, messages and results; only the SQL the database is given differs.
+    """
+
+    app = ListFilter(
+        field_class=AppIdListField,
+        model=App,
+        key="slug",
+        example="whatsapp",
+        method_name="for_app_ids",
+        help_text=EventFilterSet.base_filters["app"].extra["help_text"],
+    )
 
 
 class TestNameListField(CommaListField):

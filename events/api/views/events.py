@@ -9,6 +9,7 @@ from events.models import Event
 
 from ..base import ApiView, raise_if
 from ..export import events_csv
+from ..filters import ApiEventFilterSet
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, parse_date, parse_datetime
 from ..records import DETAIL_COLUMNS, EVENT_COLUMNS, event_records
 from ..renderers import CSVRenderer, ORJSONRenderer
@@ -40,7 +41,7 @@ def filter_events(request, exclude=()):
     params = request.query_params.copy()
     for name in exclude:
         params.pop(name, None)
-    filterset = EventFilterSet(params, queryset=Event.objects.public(), request=request)
+    filterset = ApiEventFilterSet(params, queryset=Event.objects.public(), request=request)
     if not filterset.is_valid():
         return None, None, {name: list(messages) for name, messages in filterset.errors.items()}
     return filterset.qs, params.get("ordering") or DEFAULT_ORDERING, {}
