@@ -110,9 +110,9 @@ def _in_force_by_country(today):
 
 
 def _country_group(groups, code, name):
-    return groups.setdefault(
-        code, {"country": Country(code=code, name=name), "apps": [], "more_apps": 0, "other_by_kind": []}
-    )
+    if code not in groups:  # a model instance per row, not per pair: the pairs run to thousands
+        groups[code] = {"country": Country(code=code, name=name), "apps": [], "more_apps": 0, "other_by_kind": []}
+    return groups[code]
 
 
 # What each choice means, for the methodology. Keyed by the model's values so that a new choice
