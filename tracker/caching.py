@@ -14,6 +14,13 @@ When a kept answer expires, one request renders it again while the others are st
 expired copy (for at most the time that one render takes): otherwise every reader arriving in
 that moment would render the same expensive page at once, just when the site is busiest.
 
+Kept answers are dropped as soon as editors publish or change anything the public sees: every key
+includes a *generation* number kept in the same cache, which each save or delete of an event,
+source, statement, app, owner or authority (and each change of an event's apps, sources or related
+events) bumps (events/signals.py). Old entries are then never looked up again and expire on their
+own. With Redis every worker sees the bump at once; with the per-process fallback cache only the
+process that saved does, and the others keep their copy for at most PUBLIC_CACHE_SECONDS.
+
 Only an anonymous GET or HEAD answered 200 that says nothing about caching itself, sets no cookie
 and does not vary by cookie is kept; never the admin. Editors (any request with a session
 cookie) always get a fresh answer, marked private so that no shared cache keeps it. After
@@ -29,6 +36,31 @@ from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key, 
 KEY_PREFIX = "public"
 # Longest time one request may hold the right to render an expired answer again.
 REFRESH_SECONDS = 30
+GENERATION_KEY = "public:generation"
+
+
+def generation():
+    """The current generation of the public data (see the module docstring); 0 with no cache."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # Started from the clock, not 0: if the number is ever evicted, its next value cannot
+        # coincide with one that older kept answers were stored under.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY, 0)
+    return value
+
+
+def bump_generation():
+    """Drop every kept public answer (and remembered count) by moving to the next generation."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet, evicted, or the dummy cache
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+
+
+def key_prefix():
+    """The prefix of every kept answer's key in the current generation."""
+    return f"{KEY_PREFIX}:{generation()}"
 
 
 def _anonymous_read(request):
@@ -61,8 +93,11 @@ class PublicCacheMiddleware:
         if not seconds:
             return self.get_response(request)
         anonymous = _anonymous_read(request)
+        # Read once, before rendering: an answer rendered while an edit lands is stored under the
+        # generation it started in, which that edit has already made obsolete.
+        prefix = key_prefix() if anonymous else None
         if anonymous:
-            key = get_cache_key(request, KEY_PREFIX, "GET", cache=cache)
+            key = get_cache_key(request, prefix, "GET", cache=cache)
             stored = cache.get(key) if key else None
             if stored is not None:
                 stored_at, response = stored
@@ -84,7 +119,7 @@ class PublicCacheMiddleware:
             if request.method == "GET":
                 # Kept twice as long as it is fresh, so that an expired copy remains to be given
                 # out while one request renders the next.
-                key = learn_cache_key(request, response, 2 * seconds, KEY_PREFIX, cache=cache)
+                key = learn_cache_key(request, response, 2 * seconds, prefix, cache=cache)
                 cache.set(key, (time.time(), response), 2 * seconds)
                 cache.delete(f"{key}:refresh")
                 response["X-Cache"] = "miss"
