@@ -46,11 +46,14 @@ class ApiView(GenericAPIView):
     accepted_params = frozenset()
     # Answer 304 to a client whose ETag matches the current data version (see conditional.py).
     conditional = True
+    # The data version read for the ETag, for what is remembered by version (remember.py).
+    version = None
 
     def get(self, request, *args, **kwargs):
         etag = None
         if self.conditional:
-            etag = etag_for(request, data_version())
+            self.version = data_version()
+            etag = etag_for(request, self.version)
             response = not_modified(request, etag)
             if response is not None:
                 return response

@@ -115,10 +115,14 @@ class KeysetPagination(BasePagination):
                 errors[CURSOR] = ["Invalid cursor: use the `next` or `previous` link of a page as it is."]
         return size, cursor, errors
 
-    def paginate(self, request, queryset, keyset, columns, size, cursor, order_name=""):
-        """Fetch one page of `queryset.values_list(*columns)`; `columns` include the sort key and pk."""
+    def paginate(self, request, queryset, keyset, columns, size, cursor, order_name="", count=None):
+        """Fetch one page of `queryset.values_list(*columns)`; `columns` include the sort key and pk.
+
+        `count` is the caller's count of the whole filtered list when it has one (remembered).
+        """
         # The count is of the whole filtered list, so it is taken before the cursor narrows it.
-        count = queryset.count()
+        if count is None:
+            count = queryset.count()
         reverse = False
         if cursor is not None:
             if cursor["o"] != order_name:

@@ -12,6 +12,7 @@ from ..export import events_csv
 from ..filters import ApiEventFilterSet
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, parse_date, parse_datetime
 from ..records import DETAIL_COLUMNS, EVENT_COLUMNS, event_records
+from ..remember import filter_key, remembered
 from ..renderers import CSVRenderer, ORJSONRenderer
 from ..schema import COMMON_ERRORS, CSV, NOT_FOUND, common_parameters, event_filter_parameters, page_parameters
 from ..serializers import EventDetailOut, EventOut
@@ -32,8 +33,9 @@ assert set(ORDERINGS) == set(EventFilterSet.ORDERINGS)
 
 
 def filter_events(request, exclude=()):
-    """Published events narrowed by the event filters in the query string, the ordering, and the
-    errors (DRF's body shape) of any bad filter.
+    """Published events narrowed by the event filters in the query string, the ordering, the
+    filters as a normalised key (for remembered counts, see remember.py) and the errors (DRF's
+    body shape) of any bad filter.
 
     Parameters other than the filters (pagination, format, `by`) are the caller's to check; only
     the filters reach the filter set, so its own unknown-parameter check sees filters only.
@@ -43,8 +45,9 @@ def filter_events(request, exclude=()):
         params.pop(name, None)
     filterset = ApiEventFilterSet(params, queryset=Event.objects.public(), request=request)
     if not filterset.is_valid():
-        return None, None, {name: list(messages) for name, messages in filterset.errors.items()}
-    return filterset.qs, params.get("ordering") or DEFAULT_ORDERING, {}
+        return None, None, None, {name: list(messages) for name, messages in filterset.errors.items()}
+    ordering = params.get("ordering") or DEFAULT_ORDERING
+    return filterset.qs, ordering, filter_key(filterset.form.cleaned_data), {}
 
 
 @extend_schema(
@@ -75,12 +78,15 @@ class EventList(ApiView):
                     if name in request.query_params
                 }
             )
-        queryset, ordering, filter_errors = filter_events(request, exclude=(CURSOR, PAGE_SIZE, "format"))
+        queryset, ordering, filters, filter_errors = filter_events(request, exclude=(CURSOR, PAGE_SIZE, "format"))
         raise_if({**errors, **filter_errors})
         keyset = ORDERINGS[ordering]
         if csv:
             return events_csv(request, queryset, keyset)
-        page = self.paginator.paginate(request, queryset, keyset, EVENT_COLUMNS, size, cursor, order_name=ordering)
+        count = remembered("count", self.version, filters, queryset.count)
+        page = self.paginator.paginate(
+            request, queryset, keyset, EVENT_COLUMNS, size, cursor, order_name=ordering, count=count
+        )
         return Response(self.paginator.response_data(page, event_records(page.rows, request)))
 
 

@@ -13,6 +13,7 @@ from events.filters import EventFilterSet
 from events.models import Event
 
 from ..base import ApiView, raise_if
+from ..remember import remembered
 from ..schema import COMMON_ERRORS, common_parameters, event_filter_parameters
 from ..serializers import StatsOut
 from .events import filter_events
@@ -93,14 +94,17 @@ class Stats(ApiView):
             errors["by"] = [f"Required: one of {', '.join(GROUPINGS)}."]
         elif by not in GROUP:
             errors["by"] = [f"Unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}."]
-        events, _ordering, filter_errors = filter_events(request, exclude=("by", "format"))
+        events, _ordering, filters, filter_errors = filter_events(request, exclude=("by", "format"))
         raise_if({**errors, **filter_errors})
         events = events.order_by()  # an ordering would join the GROUP BY
-        groups = sorted(GROUP[by](events), key=lambda group: (-group[2], group[0]))
-        return Response(
-            {
+
+        def compute():
+            groups = sorted(GROUP[by](events), key=lambda group: (-group[2], group[0]))
+            return {
                 "by": by,
                 "total": events.count(),
                 "results": [{"key": key, "label": label, "count": n} for key, label, n in groups],
             }
-        )
+
+        # Remembered until the data changes (remember.py): a GROUP BY over every matching event.
+        return Response(remembered(f"stats-{by}", self.version, filters, compute))
