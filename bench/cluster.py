@@ -71,7 +71,7 @@ class Server:
     def __init__(self, name, argv, port, env=None, cwd=ROOT, startup_timeout=60):
         self.name, self.port = name, port
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        self.log_path = CACHE_DIR / f"{name}.log"
+        self.log_path = CACHE_DIR / f"{name}-{port}.log"  # the port keeps runs side by side apart
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             argv,
