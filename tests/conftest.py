@@ -2,6 +2,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from pytest_django.plugin import blocking_manager_key
 
 from events.models import Country
 from events.seed.loader import load_seed
@@ -18,25 +19,27 @@ def restore_migration_data():
         getattr(importlib.import_module(module), function)(apps, None)
 
 
-def is_transactional(request):
-    marker = request.node.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in getattr(item, "fixturenames", ())
 
 
-@pytest.fixture(autouse=True)
-def migration_data_survives_transactional_tests(request, django_db_blocker):
-    """Put back what migrations loaded after a transactional test (browser and live-server tests).
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back what migrations loaded once a transactional test (browser, live server) is over.
 
     Such a test ends by emptying every table. serialized_rollback should restore them, but once
     Playwright's event loop runs in the thread Django hands out a fresh connection object without
-    the serialized copy; so the migrations' own loaders run again here. Being autouse, this
-    fixture's teardown runs after the database flush.
+    the serialized copy; so the migrations' own loaders run again. A hook rather than a fixture:
+    it runs after every fixture's teardown, the database flush included.
     """
-    yield
-    if is_transactional(request):
-        with django_db_blocker.unblock():
+    result = yield
+    # After the last test the test database is already gone, and nothing needs the rows.
+    if nextitem is not None and is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
             if not Country.objects.exists():
                 restore_migration_data()
+    return result
 
 
 @pytest.fixture
