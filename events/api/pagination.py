@@ -21,6 +21,14 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 CURSOR = "cursor"
 PAGE_SIZE = "page_size"
+
+
+def csv_paging_errors(query_params, rows):
+    """format=csv streams every match at once, so paging parameters there are a mistake: say so."""
+    message = f"format=csv returns every matching {rows} at once: leave this parameter out."
+    return {name: [message] for name in (CURSOR, PAGE_SIZE) if name in query_params}
+
+
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 

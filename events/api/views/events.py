@@ -10,7 +10,7 @@ from events.models import Event
 from ..base import ApiView, raise_if
 from ..export import events_csv
 from ..filters import ApiEventFilterSet
-from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, parse_date, parse_datetime
+from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, csv_paging_errors, parse_date, parse_datetime
 from ..records import DETAIL_COLUMNS, EVENT_COLUMNS, event_records
 from ..remember import filter_key, remembered
 from ..renderers import CSVRenderer, ORJSONRenderer
@@ -71,13 +71,7 @@ class EventList(ApiView):
         csv = request.accepted_renderer.format == "csv"
         size, cursor, errors = self.paginator.clean(request)
         if csv:
-            errors.update(
-                {
-                    name: ["format=csv returns every matching event at once: leave this parameter out."]
-                    for name in (CURSOR, PAGE_SIZE)
-                    if name in request.query_params
-                }
-            )
+            errors.update(csv_paging_errors(request.query_params, "event"))
         queryset, ordering, filters, filter_errors = filter_events(request, exclude=(CURSOR, PAGE_SIZE, "format"))
         raise_if({**errors, **filter_errors})
         keyset = ORDERINGS[ordering]

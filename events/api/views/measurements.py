@@ -11,7 +11,7 @@ from events.models import Measurement
 from ..base import ApiView, raise_if
 from ..export import BATCH, keyset_batches, stream_csv
 from ..filters import MeasurementFilterSet
-from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, parse_date
+from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, csv_paging_errors, parse_date
 from ..renderers import CSVRenderer, ORJSONRenderer
 from ..schema import COMMON_ERRORS, CSV, common_parameters, measurement_filter_parameters, page_parameters
 from ..serializers import MeasurementOut
@@ -87,13 +87,7 @@ class MeasurementList(ApiView):
         csv = request.accepted_renderer.format == "csv"
         size, cursor, errors = self.paginator.clean(request)
         if csv:
-            errors.update(
-                {
-                    name: ["format=csv returns every matching row at once: leave this parameter out."]
-                    for name in (CURSOR, PAGE_SIZE)
-                    if name in request.query_params
-                }
-            )
+            errors.update(csv_paging_errors(request.query_params, "row"))
         params = request.query_params.copy()
         for name in (CURSOR, PAGE_SIZE, "format"):
             params.pop(name, None)
