@@ -1,22 +1,8 @@
-import importlib
-
 import pytest
-from django.apps import apps
 from pytest_django.plugin import blocking_manager_key
 
-from events.models import Country
 from events.seed.loader import load_seed
-
-# Rows that migrations load rather than tests: every country, and the editorial groups.
-MIGRATION_DATA = [
-    ("events.migrations.0002_countries", "load_countries"),
-    ("events.migrations.0003_review_groups", "create_groups"),
-]
-
-
-def restore_migration_data():
-    for module, function in MIGRATION_DATA:
-        getattr(importlib.import_module(module), function)(apps, None)
+from tests.migration_data import restore_migration_data
 
 
 def is_transactional(item):
@@ -37,8 +23,7 @@ def pytest_runtest_teardown(item, nextitem):
     # After the last test the test database is already gone, and nothing needs the rows.
     if nextitem is not None and is_transactional(item):
         with item.config.stash[blocking_manager_key].unblock():
-            if not Country.objects.exists():
-                restore_migration_data()
+            restore_migration_data()
     return result
 
 

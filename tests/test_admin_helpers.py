@@ -2,32 +2,10 @@
 a browser would send back for an admin form it was shown."""
 
 import datetime
-import importlib
 
 from django import forms
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.db.models import Model
-
-from events.models import Country
-
-REVIEW_GROUPS = importlib.import_module("events.migrations.0003_review_groups")
-
-
-def restore_migration_data():
-    """Browser tests run in transactions that are flushed afterwards, emptying what migrations
-    loaded; put back what the admin tests need: Russia, and the Editors and Publishers groups with
-    the permissions migration 0003 gives them."""
-    create_permissions(apps.get_app_config("events"), verbosity=0)  # and their content types
-    Country.objects.get_or_create(code="RU", defaults={"alpha3": "RUS", "name": "Russia", "region": "Europe"})
-    codenames = [f"{action}_{model}" for model in REVIEW_GROUPS.EDITED_MODELS for action in ("add", "change", "view")]
-    codenames += ["view_country", "view_measurement", "delete_source", "delete_statement"]
-    editing = list(Permission.objects.filter(content_type__app_label="events", codename__in=codenames))
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.set(editing)
-    publishers, _ = Group.objects.get_or_create(name="Publishers")
-    publishers.permissions.set([*editing, Permission.objects.get(codename="publish_event")])
 
 
 def make_user(username, group=None, password=None, **extra):

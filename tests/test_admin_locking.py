@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from events.models import Event
 from tests.factories import EventFactory
-from tests.test_admin_helpers import editor, form_data, restore_migration_data
+from tests.migration_data import restore_migration_data
+from tests.test_admin_helpers import editor, form_data
 
 State = Event.ReviewState
 

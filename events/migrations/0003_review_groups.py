@@ -8,10 +8,13 @@ EDITED_MODELS = ["event", "source", "statement", "app", "owner", "authority"]
 
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; the groups need them now.
+    # create_permissions skips an app whose models_module is unset, as it is in a migration's
+    # historical registry; set it for the call and put back what was there (tests call this with
+    # the real registry too).
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        previous, app_config.models_module = getattr(app_config, "models_module", None), True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     codenames = [f"{action}_{model}" for model in EDITED_MODELS for action in ("add", "change", "view")]

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from events.models import Event
 from tests.factories import AppFactory
-from tests.test_admin_helpers import editor, publisher, restore_migration_data
+from tests.migration_data import restore_migration_data
+from tests.test_admin_helpers import editor, publisher
 
 PASSWORD = "correct horse battery staple"
 TITLE = "Russia restricts voice and video calls in WhatsApp"

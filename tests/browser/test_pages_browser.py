@@ -4,14 +4,13 @@ Screenshots go to test-artifacts/ (see conftest) for a person to look at.
 """
 
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 
-from events.models import Country, Event, Measurement
+from events.models import Event, Measurement
 from events.seed.loader import load_seed
 from tests.factories import country
+from tests.migration_data import restore_migration_data
 
 # serialized_rollback: a transactional test empties the tables afterwards, countries (loaded by a
 # migration) included; this puts them back for the next test.
@@ -20,14 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture(autouse=True)
 def countries(live_server):
-    """The countries, whatever ran before.
-
-    serialized_rollback alone is not enough once Playwright's event loop runs in this thread: Django
-    then hands the test a fresh connection object without the serialized copy, and the countries an
-    earlier transactional test flushed stay gone. Load them again as their migration does.
-    """
-    if not Country.objects.exists():
-        importlib.import_module("events.migrations.0002_countries").load_countries(apps, None)
+    """The countries, whatever ran before (see tests/migration_data.py)."""
+    restore_migration_data()
 
 
 WHATSAPP_BLOCK = "Russia fully blocks WhatsApp and promotes the state messenger MAX"

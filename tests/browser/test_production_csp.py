@@ -6,14 +6,12 @@ A violation shows up both as a `securitypolicyviolation` DOM event (recorded by 
 before any page script runs) and as a console error; the test collects both.
 """
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.test import Client
 
-from events.models import Country, Event
+from events.models import Event
 from events.seed.loader import load_seed
+from tests.migration_data import restore_migration_data
 from tests.test_admin_helpers import make_user
 
 RECORD_VIOLATIONS = """
@@ -27,10 +25,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture
 def seeded(live_server):
-    """The seed story, on the countries loaded again as their migration does if an earlier
-    transactional test flushed them (see tests/browser/test_pages_browser.py's `countries`)."""
-    if not Country.objects.exists():
-        importlib.import_module("events.migrations.0002_countries").load_countries(apps, None)
+    """The seed story, on the migrations' rows put back if an earlier transactional test flushed them."""
+    restore_migration_data()
     load_seed()
 
 
