@@ -91,7 +91,7 @@ event = Event.objects.create(
 )
 event.sources.add(Source.objects.create(url=f"https://example.org/load-test/{time.time_ns()}", title="Load test"))
 for state in (Event.ReviewState.IN_REVIEW, Event.ReviewState.PUBLISHED):  # the review workflow
-    event.transition_to(state)
+    event.move_to(state)
 event.save()
 print(event.pk, time.time())
 """

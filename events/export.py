@@ -164,56 +164,35 @@ def build_tables():
 
 
 def _selection():
-    """The primary keys of every row to export, table by table (a few queries, none per row)."""
-    events = Event.objects.public()
-    event_ids = set(events.values_list("id", flat=True))
-    through = Event.apps.through.objects.filter(event_id__in=event_ids)
-    app_ids = set(through.values_list("app_id", flat=True))
-    app_ids |= set(events.exclude(promoted_alternative=None).values_list("promoted_alternative_id", flat=True))
-    app_ids |= set(Measurement.objects.values_list("app_id", flat=True).distinct())
-    statement_ids = set(Statement.objects.filter(event_id__in=event_ids).values_list("id", flat=True))
-    source_ids = set(Event.sources.through.objects.filter(event_id__in=event_ids).values_list("source_id", flat=True))
-    source_ids |= set(
-        Statement.objects.filter(id__in=statement_ids).exclude(source=None).values_list("source_id", flat=True)
-    )
-    owner_ids = set(events.exclude(owner=None).values_list("owner_id", flat=True))
-    owner_ids |= set(App.objects.filter(id__in=app_ids).exclude(owner=None).values_list("owner_id", flat=True))
-    while True:  # parents of parents, until nothing new
-        parents = set(Owner.objects.filter(id__in=owner_ids).exclude(parent=None).values_list("parent_id", flat=True))
-        if parents <= owner_ids:
-            break
-        owner_ids |= parents
-    authority_ids = set(events.exclude(authority=None).values_list("authority_id", flat=True))
-    country_ids = set(events.values_list("country_id", flat=True))
-    country_ids |= set(
-        Owner.objects.filter(id__in=owner_ids).exclude(country=None).values_list("country_id", flat=True)
-    )
-    country_ids |= set(
-        Authority.objects.filter(id__in=authority_ids).exclude(country=None).values_list("country_id", flat=True)
-    )
-    country_ids |= set(Measurement.objects.values_list("country_id", flat=True).distinct())
-    return {
-        "events": event_ids,
-        "statements": statement_ids,
-        "sources": source_ids,
-        "apps": app_ids,
-        "owners": owner_ids,
-        "authorities": authority_ids,
-        "countries": country_ids,
-        "measurements": None,  # all of them
+    """Which rows of each table to export: the models' `public()` (events/models/visibility.py),
+    the same rule as every page and API answer; countries are narrowed to those referred to."""
+    selection = {
+        "events": Event.objects.public(),
+        "statements": Statement.objects.public(),
+        "sources": Source.objects.public(),
+        "apps": App.objects.public(),
+        "owners": Owner.objects.public(),
+        "authorities": Authority.objects.public(),
+        "measurements": Measurement.objects.public(),
     }
+    referred = set(selection["events"].values_list("country_id", flat=True))
+    referred |= set(selection["measurements"].values_list("country_id", flat=True).distinct())
+    for table in ("owners", "authorities"):
+        referred |= set(selection[table].exclude(country=None).values_list("country_id", flat=True))
+    selection["countries"] = Country.objects.public().filter(code__in=referred)
+    return selection
 
 
 def _many_values(table, column, selected):
-    """{row pk: [keys]} for one many-to-many column, in one query."""
+    """{row pk: [keys]} for one many-to-many column of the `selected` rows, in one query."""
     model_field = table.model._meta.get_field(column.name)
     through = model_field.remote_field.through
     source_name = model_field.m2m_field_name()
     target_name = model_field.m2m_reverse_field_name()
     key = NATURAL_KEYS[model_field.related_model]
-    rows = through.objects.filter(**{f"{source_name}_id__in": selected})
+    rows = through.objects.filter(**{f"{source_name}_id__in": selected.values("pk")})
     if column.name == "related":
-        rows = rows.filter(**{f"{target_name}_id__in": selected})  # published events only
+        rows = rows.filter(**{f"{target_name}_id__in": selected.values("pk")})  # published events only
     values = {}
     for pk, value in rows.order_by(f"{target_name}__{key}").values_list(f"{source_name}_id", f"{target_name}__{key}"):
         values.setdefault(pk, []).append(value)
@@ -221,9 +200,7 @@ def _many_values(table, column, selected):
 
 
 def _rows(table, selected):
-    queryset = table.model.objects.order_by(table.key)
-    if selected is not None:
-        queryset = queryset.filter(pk__in=selected)
+    queryset = selected.order_by(table.key)
     many = {c.name: _many_values(table, c, selected) for c in table.columns if c.many and c.lookup is None}
     lookups = ["pk", *(c.lookup for c in table.columns if c.lookup)]
     for values in queryset.values(*lookups).iterator(chunk_size=CHUNK):

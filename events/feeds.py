@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from events.models import Country
+from events.models import App, Country, Event
 
 from .templatetags.tracker import period
 from .views.meta import SITE_NAME
-from .views.public import listed_events, public_apps
 
 FEED_LENGTH = 50
 
@@ -35,7 +34,7 @@ class EventFeed(Feed):
         return reverse("timeline")
 
     def events(self, obj):
-        return listed_events()
+        return Event.objects.public().for_listing()
 
     def items(self, obj=None):
         return self.events(obj).order_by("-updated_at", "-id")[:FEED_LENGTH]
@@ -66,7 +65,7 @@ class CountryEventFeed(EventFeed):
     """Published events in one country (code in any case)."""
 
     def get_object(self, request, code):
-        return get_object_or_404(Country, code=code.upper())
+        return get_object_or_404(Country.objects.public(), code=code.upper())
 
     def title(self, obj=None):
         return f"{SITE_NAME}: events in {obj.name}"
@@ -75,14 +74,14 @@ class CountryEventFeed(EventFeed):
         return obj.get_absolute_url()
 
     def events(self, obj):
-        return listed_events().filter(country=obj)
+        return Event.objects.public().for_listing().filter(country=obj)
 
 
 class AppEventFeed(EventFeed):
     """Published events against one app; the app must itself be public."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(public_apps(), slug=slug.lower())
+        return get_object_or_404(App.objects.public(), slug=slug.lower())
 
     def title(self, obj=None):
         return f"{SITE_NAME}: events about {obj.name}"
@@ -91,4 +90,4 @@ class AppEventFeed(EventFeed):
         return obj.get_absolute_url()
 
     def events(self, obj):
-        return listed_events().for_apps([obj.slug])
+        return Event.objects.public().for_listing().for_app_ids([obj.pk])

@@ -1,22 +1,49 @@
-"""The event filters, shared by the API (`/api/v1/events/`, stats, CSV) and the timeline page.
+"""The filters: one filter set per model, shared by the API and the pages.
 
-Strict by design: an unknown parameter, an empty value, a malformed date, an unknown code or slug
-or an impossible range is an error that names the parameter and says what is accepted, so that a
-typo never silently returns the whole dataset. Lists are comma-separated; codes and slugs are
+`EventFilterSet` serves `/api/v1/events/`, its CSV, `/api/v1/stats/` and the timeline page;
+`MeasurementFilterSet` serves `/api/v1/measurements/`. Strict by design: an unknown parameter, a
+repeated or empty one, a NUL character, a malformed date, an unknown code or slug, or an
+impossible range is an error that names the parameter and says what is accepted, so that a typo
+never silently returns the whole dataset. Lists are comma-separated; codes and slugs are
 case-insensitive.
-"""
 
-import datetime
+A code or slug counts as known only when its record is public (events/models/visibility.py): an
+app that only a draft names gets the same answer as one that does not exist.
+
+django-filter's BaseInFilter and ModelMultipleChoiceFilter would split the lists and look the
+values up too, but report one unknown value at a time, keep empty items, and neither fold case
+nor name the list to pick from; so the lists are one small field class here.
+"""
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
-from .models import App, Authority, Country, Event, Owner
+from .countries import country_codes
+from .models import App, Authority, Country, Event, Measurement, Owner
 
 # PostgreSQL cannot store or compare text holding a NUL character; refuse it before any query does.
 NUL_MESSAGE = "The value contains a NUL character (%00), which no value can hold."
+
+
+def parameter_errors(query, accepted):
+    """{name: [message]} for parameters outside `accepted`, given twice, empty, or holding NUL.
+
+    `query` is a QueryDict (or any mapping with getlist); the same check for the API and the pages.
+    """
+    errors = {}
+    for name in query:
+        values = query.getlist(name)
+        if name not in accepted:
+            errors[name] = [f"Unknown parameter. Accepted here: {', '.join(sorted(accepted)) or 'none'}."]
+        elif len(values) > 1:
+            errors[name] = [f"Give {name} once; separate several values with commas, e.g. {name}=a,b."]
+        elif not values[0].strip():
+            errors[name] = ["Empty value: give a value or leave the parameter out."]
+        elif "\x00" in values[0]:
+            errors[name] = [NUL_MESSAGE]
+    return errors
 
 
 class CommaListField(forms.CharField):
@@ -32,15 +59,6 @@ class CommaListField(forms.CharField):
         return list(dict.fromkeys(items))
 
 
-class ISODateFilter(django_filters.DateFilter):
-    """Dates as YYYY-MM-DD only, so that 01/02/2026 is an error rather than a guess."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
-        kwargs.setdefault("error_messages", {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."})
-        super().__init__(*args, **kwargs)
-
-
 class ChoiceListField(CommaListField):
     """Each item must be one of `choices`."""
 
@@ -48,40 +66,56 @@ class ChoiceListField(CommaListField):
         self.allowed = [value for value, _label in choices]
         super().__init__(*args, **kwargs)
 
-    def clean(self, value):
-        values = super().clean(value)
-        unknown = [v for v in values if v not in self.allowed]
+    def validate(self, value):
+        super().validate(value)
+        unknown = [v for v in value if v not in self.allowed]
         if unknown:
             raise ValidationError(f"Unknown value {', '.join(unknown)}; use any of {', '.join(self.allowed)}.")
-        return values
 
 
 class ReferenceListField(CommaListField):
-    """Each code or slug must exist (one query for the whole list), or the request is refused."""
+    """Codes or slugs of public records, checked in one query for the whole list.
 
-    def __init__(self, *args, model, key, example, **kwargs):
-        self.model, self.key, self.example = model, key, example
+    Cleaned to the records' keys as given (`key`), or to their ids when `ids` is set: PostgreSQL
+    keeps statistics per value of `events_event_apps.app_id`, not per slug, so given the id it
+    knows WhatsApp is in a fifth of the events and walks the newest-first index until the page is
+    full (`app=whatsapp&active_on=...` at 100,000 events: 6 ms, against 630 ms given the slug).
+    """
+
+    def __init__(self, *args, model, key, example, ids=False, known=None, **kwargs):
+        self.model, self.key, self.example, self.ids, self.known = model, key, example, ids, known
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        return [v.upper() for v in values] if self.key == "code" else values
+
+    def validate(self, value):
+        super().validate(value)
+        if not value:
+            self.found = {}
+            return
+        if self.known is not None:  # a fixed set (the countries): no query
+            self.found = {v: v for v in value if v in self.known()}
+        else:
+            rows = self.model.objects.public().filter(**{f"{self.key}__in": value}).values_list(self.key, "pk")
+            self.found = dict(rows)
+        unknown = [v for v in value if v not in self.found]
+        if unknown:
+            meta = self.model._meta
+            what = f"{meta.verbose_name} {'code' if self.key == 'code' else 'slug'}"
+            raise ValidationError(
+                f"Unknown {what} {', '.join(unknown)}; use values such as {self.example} "
+                f"(the list is at /api/v1/{meta.verbose_name_plural}/)."
+            )
 
     def clean(self, value):
         values = super().clean(value)
-        if self.key == "code":
-            values = [v.upper() for v in values]
-        if not values:
-            return values
-        found = set(self.model.objects.filter(**{f"{self.key}__in": values}).values_list(self.key, flat=True))
-        unknown = [v for v in values if v not in found]
-        if unknown:
-            what = f"{self.model._meta.verbose_name} {'code' if self.key == 'code' else 'slug'}"
-            raise ValidationError(
-                f"Unknown {what} {', '.join(unknown)}; use values such as {self.example} "
-                f"(the list is at /api/v1/{self.model._meta.verbose_name_plural}/)."
-            )
-        return values
+        return [self.found[v] for v in values] if self.ids else values
 
 
 class ListFilter(django_filters.Filter):
-    """A comma-list filter; `method_name` is the EventQuerySet method that applies the values."""
+    """A comma-list filter; `method_name` is the QuerySet method that applies the values."""
 
     def __init__(self, *args, field_class, method_name=None, **kwargs):
         self.field_class, self.method_name = field_class, method_name
@@ -95,34 +129,72 @@ class ListFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
+class ISODateFilter(django_filters.DateFilter):
+    """Dates as YYYY-MM-DD only, so that 01/02/2026 is an error rather than a guess."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("error_messages", {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."})
+        super().__init__(*args, **kwargs)
+
+
 class YearFilter(django_filters.NumberFilter):
     """A whole year: 2022 is accepted, 2022.5 is not (NumberFilter would take any decimal)."""
 
     field_class = forms.IntegerField
 
 
-class EventFilterSet(django_filters.FilterSet):
-    """Filters on published events. Combine freely: every filter narrows the result."""
-
-    # Parameters that are not filters but that list views accept.
-    PASS_THROUGH = {"page", "page_size", "format", "cursor"}
-
-    ORDERINGS = ["started_on", "-started_on", "ended_on", "-ended_on", "updated_at", "-updated_at"]
-
-    country = ListFilter(
+def country_filter(help_text, **kwargs):
+    return ListFilter(
         field_class=ReferenceListField,
         model=Country,
         key="code",
         example="RU",
-        method_name="for_countries",
-        help_text="ISO 3166-1 alpha-2 codes, comma-separated, any case: `RU` or `ru,ir`.",
+        known=country_codes,
+        help_text=help_text,
+        **kwargs,
     )
+
+
+COUNTRY_HELP = "ISO 3166-1 alpha-2 codes, comma-separated, any case: `RU` or `ru,ir`."
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter set that also refuses a range no row can match: `range_filters` = (low, high) names."""
+
+    range_filters = ()
+
+    def is_valid(self):
+        if not super().is_valid():
+            return False
+        low, high = self.range_filters or (None, None)
+        cleaned = self.form.cleaned_data
+        if low and cleaned.get(low) and cleaned.get(high) and cleaned[low] > cleaned[high]:
+            what = self._meta.model._meta.verbose_name
+            self.form.add_error(low, f"{low} is later than {high}: no {what} can match.")
+            return False
+        return True
+
+    @property
+    def errors(self):
+        self.is_valid()  # the range check too, whichever a caller asks first
+        return self.form.errors
+
+
+class EventFilterSet(StrictFilterSet):
+    """Filters on published events. Combine freely: every filter narrows the result."""
+
+    ORDERINGS = ["started_on", "-started_on", "ended_on", "-ended_on", "updated_at", "-updated_at"]
+    range_filters = ("started_after", "started_before")
+
+    country = country_filter(COUNTRY_HELP, method_name="for_countries")
     app = ListFilter(
         field_class=ReferenceListField,
         model=App,
         key="slug",
         example="whatsapp",
-        method_name="for_apps",
+        ids=True,
+        method_name="for_app_ids",
         help_text="App slugs, comma-separated: events whose apps include any of them.",
     )
     owner = ListFilter(
@@ -192,10 +264,6 @@ class EventFilterSet(django_filters.FilterSet):
         model = Event
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.raw = data if data is not None else {}
-
     def filter_active_on(self, qs, name, value):
         return qs.active_on(value)
 
@@ -210,35 +278,51 @@ class EventFilterSet(django_filters.FilterSet):
             return qs.order_by(field.desc(nulls_first=True), "-id")
         return qs.order_by(field.asc(nulls_last=True), "id")
 
-    def is_valid(self):
-        return super().is_valid() and not self.strict_errors()
 
-    @property
-    def errors(self):
-        errors = dict(super().errors)
-        for name, message in self.strict_errors().items():
-            errors.setdefault(name, []).append(message)
-        return forms.utils.ErrorDict(errors)
+class TestNameListField(CommaListField):
+    """OONI test names that occur in the measurements (one query for the whole list)."""
 
-    def strict_errors(self):
-        """What django-filter lets through: unknown parameters, empty values, impossible ranges."""
-        if hasattr(self, "_strict_errors"):
-            return self._strict_errors
-        errors = {}
-        known = set(self.filters) | self.PASS_THROUGH
-        for name in self.raw:
-            if name not in known:
-                errors[name] = f"Unknown parameter. Accepted: {', '.join(sorted(known))}."
-            elif name in self.filters and not str(self.raw.get(name, "")).strip():
-                errors[name] = "Empty value: give a value or leave the parameter out."
-            elif "\x00" in str(self.raw.get(name, "")):
-                errors[name] = NUL_MESSAGE
-        after, before = self.raw.get("started_after"), self.raw.get("started_before")
-        if after and before and "started_after" not in errors:
-            try:
-                if datetime.date.fromisoformat(after) > datetime.date.fromisoformat(before):
-                    errors["started_after"] = "started_after is later than started_before: no event can match."
-            except ValueError:
-                pass  # the date fields report the malformed value themselves
-        self._strict_errors = errors
-        return errors
+    def validate(self, value):
+        super().validate(value)
+        if not value:
+            return
+        found = set(
+            Measurement.objects.public()
+            .filter(test_name__in=value)
+            .values_list("test_name", flat=True)
+            .distinct()
+            .order_by()
+        )
+        unknown = [v for v in value if v not in found]
+        if unknown:
+            raise ValidationError(
+                f"No measurements of test {', '.join(unknown)}; use OONI test names such as whatsapp or signal."
+            )
+
+
+class MeasurementFilterSet(StrictFilterSet):
+    """Filters on OONI measurement counts; combine freely, every filter narrows the result."""
+
+    range_filters = ("since", "until")
+
+    country = country_filter(COUNTRY_HELP, field_name="country_id")
+    app = ListFilter(
+        field_name="app_id",
+        field_class=ReferenceListField,
+        model=App,
+        key="slug",
+        example="whatsapp",
+        ids=True,
+        help_text="App slugs, comma-separated: measurements of tests that check these apps.",
+    )
+    test_name = ListFilter(
+        field_name="test_name",
+        field_class=TestNameListField,
+        help_text="OONI test names, comma-separated, e.g. whatsapp,signal.",
+    )
+    since = ISODateFilter(field_name="day", lookup_expr="gte", help_text="Days on or after this date (YYYY-MM-DD).")
+    until = ISODateFilter(field_name="day", lookup_expr="lte", help_text="Days on or before this date (YYYY-MM-DD).")
+
+    class Meta:
+        model = Measurement
+        fields = []

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from events.models import Event
 from tests.factories import AppFactory, EventFactory, SourceFactory
-from tests.test_admin_helpers import editor, form_data
+from tests.test_admin_helpers import editor, form_data, publisher
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,35 @@ def test_reference_records_keep_history_with_the_editor(client):
     latest = page.context["page_obj"].object_list[0]
     assert latest.history_user.username == "ana"
     assert {c["field"]: c["new"] for c in latest.history_delta_changes}["Name"] == "Telegram Messenger"
+
+
+def test_an_editor_cannot_change_a_published_event_by_reverting_it(client):
+    # The revert form goes through the same workflow as any change: a version from when the event
+    # was a draft does not make it editable again.
+    event = EventFactory(title="Published title", review_state=State.DRAFT)
+    draft_version = event.history.first()
+    event.review_state = State.PUBLISHED
+    event.save()
+    published_version = event.history.first()
+    client.force_login(editor())
+    for version in (draft_version, published_version):
+        url = reverse("admin:events_event_simple_history", args=[event.pk, version.history_id])
+        page = client.get(url)
+        assert page.status_code == 200  # a read-only view, not a server error
+        assert 'name="title"' not in page.content.decode()
+        assert client.post(url, {"title": "Rewritten", "review_state": State.PUBLISHED}).status_code == 403
+    event.refresh_from_db()
+    assert event.title == "Published title"
+
+
+def test_a_publisher_may_revert_a_published_event(client):
+    event = EventFactory(title="First", review_state=State.PUBLISHED)
+    first = event.history.first()
+    event.title = "Second"
+    event.save()
+    client.force_login(publisher())
+    url = reverse("admin:events_event_simple_history", args=[event.pk, first.history_id])
+    response = client.post(url, form_data(client.get(url)))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event.refresh_from_db()
+    assert (event.title, event.review_state) == ("First", State.PUBLISHED)

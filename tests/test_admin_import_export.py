@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.models import App, Event
+from events.models import App, Event, review
 from tests.factories import AppFactory, EventFactory, SourceFactory
 from tests.test_admin_helpers import editor, publisher
 
@@ -147,7 +147,7 @@ def test_an_editor_cannot_change_a_published_event_by_import(client, reference):
     event = EventFactory(title="Public")
     shown = preview(client, csv_file([[event.pk, "Rewritten"]], ["id", "title"]))
     (row,) = shown.context["result"].invalid_rows
-    assert row.error_dict["review_state"] == ["Only publishers can change a published event."]
+    assert row.error_dict["review_state"] == [review.PUBLISHERS_ONLY]
 
 
 def test_publishing_by_import_needs_a_source(client, reference):
@@ -155,7 +155,7 @@ def test_publishing_by_import_needs_a_source(client, reference):
     row = ["No evidence", "RU", "whatsapp", "full_block", "all", "in_force", "2025-01-01", "day", "", "published"]
     shown = preview(client, csv_file([row]))
     (invalid,) = shown.context["result"].invalid_rows
-    assert invalid.error_dict["sources"] == [Event.NO_SOURCE_MESSAGE]
+    assert invalid.error_dict["review_state"] == [review.NO_SOURCE]
 
 
 def test_an_xlsx_file_imports_too(client, reference):

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from events.models import Event
+from events.models import Event, review
 from tests.factories import AppFactory, EventFactory, SourceFactory, country
 from tests.test_admin_helpers import editor, form_data, publisher
 
@@ -86,8 +86,26 @@ def test_editor_submits_a_draft_for_review(client):
     assert event.review_state == State.IN_REVIEW
 
 
-def test_a_new_event_cannot_be_created_published_even_by_a_publisher(client):
+def test_a_publisher_may_create_an_event_published_when_it_has_a_source(client):
+    # One workflow for the form and imports alike: a publisher's new, sourced event may go straight out.
     client.force_login(publisher())
+    response = client.post(
+        reverse("admin:events_event_add"), new_event_data(review_state=State.PUBLISHED, sources=[SourceFactory().pk])
+    )
+    assert response.status_code == 302, errors(response)
+    assert Event.objects.get().review_state == State.PUBLISHED
+
+
+def test_a_new_event_without_a_source_cannot_be_created_published(client):
+    client.force_login(publisher())
+    response = client.post(reverse("admin:events_event_add"), new_event_data(review_state=State.PUBLISHED))
+    assert response.status_code == 200
+    assert errors(response)["review_state"] == [review.NO_SOURCE]
+    assert not Event.objects.exists()
+
+
+def test_an_editor_cannot_create_an_event_published(client):
+    client.force_login(editor())
     response = client.post(
         reverse("admin:events_event_add"), new_event_data(review_state=State.PUBLISHED, sources=[SourceFactory().pk])
     )
@@ -101,7 +119,7 @@ def test_publishing_without_a_source_is_refused_next_to_the_review_state(client)
     event = EventFactory(review_state=State.IN_REVIEW, sources=[])
     response = change(client, event, review_state=State.PUBLISHED)
     assert response.status_code == 200
-    assert errors(response)["review_state"] == [Event.NO_SOURCE_MESSAGE]
+    assert errors(response)["review_state"] == [review.NO_SOURCE]
     event.refresh_from_db()
     assert event.review_state == State.IN_REVIEW
 
@@ -179,7 +197,7 @@ def test_bulk_publish_refuses_an_event_without_sources_and_publishes_the_rest(cl
     )
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert "1 event published." in texts
-    assert f"“Bare” was not published: {Event.NO_SOURCE_MESSAGE}" in texts
+    assert f"“Bare” was not published: {review.NO_SOURCE}" in texts
     sourced.refresh_from_db()
     bare.refresh_from_db()
     assert (sourced.review_state, bare.review_state) == (State.PUBLISHED, State.IN_REVIEW)

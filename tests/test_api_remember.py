@@ -19,9 +19,9 @@ def fresh_cache(settings):
 
 
 def publish(event):
-    event.transition_to(Event.ReviewState.IN_REVIEW)
+    event.move_to(Event.ReviewState.IN_REVIEW)
     event.save()
-    event.transition_to(Event.ReviewState.PUBLISHED)
+    event.move_to(Event.ReviewState.PUBLISHED)
     event.save()
 
 

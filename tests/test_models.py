@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from events.dates import Precision, format_date
-from events.models import App, Country, Event, Owner
+from events.models import App, Country, Event, Owner, review
 from tests.factories import AppFactory, EventFactory, OwnerFactory, SourceFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -78,22 +78,28 @@ def test_unknown_feature_is_refused():
 def test_published_event_without_a_source_is_refused():
     event = EventFactory(sources=[])
     errors = errors_of(event)
-    assert errors["review_state"] == [Event.NO_SOURCE_MESSAGE]
+    assert errors["sources"] == [review.KEEP_A_SOURCE]
+
+
+def test_publishing_a_new_event_with_no_sources_pending_is_refused():
+    event = draft(review_state=Event.ReviewState.PUBLISHED)
+    event.pending_sources = []
+    assert errors_of(event)["review_state"] == [review.NO_SOURCE]
 
 
 def test_publishing_through_the_workflow_needs_a_source():
     event = EventFactory(review_state=Event.ReviewState.IN_REVIEW, sources=[])
     with pytest.raises(ValidationError, match="cannot be published without a source"):
-        event.transition_to(Event.ReviewState.PUBLISHED)
+        event.move_to(Event.ReviewState.PUBLISHED)
     event.sources.add(SourceFactory())
-    event.transition_to(Event.ReviewState.PUBLISHED)
+    event.move_to(Event.ReviewState.PUBLISHED)
     assert event.review_state == Event.ReviewState.PUBLISHED
 
 
 def test_workflow_refuses_a_jump_from_draft_to_published():
     event = EventFactory(review_state=Event.ReviewState.DRAFT)
     with pytest.raises(ValidationError, match="cannot go from draft to published"):
-        event.transition_to(Event.ReviewState.PUBLISHED)
+        event.move_to(Event.ReviewState.PUBLISHED)
 
 
 def test_duplicate_app_slug_is_refused_with_a_clear_message():

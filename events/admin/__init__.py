@@ -1,8 +1,9 @@
 """The editors' admin: a newsroom tool for entering, reviewing and publishing events.
 
 One module per concern: events.py (the event page and list), forms.py (the event form),
-workflow.py and actions.py (review), locking.py (no lost edits), history.py (who changed what),
-resources.py (CSV/XLSX import and export), reference.py and evidence.py (the other records).
+actions.py (bulk review, on the model's workflow in events/models/review.py), locking.py (no lost
+edits), history.py (who changed what), resources.py (CSV/XLSX import and export), reference.py and
+evidence.py (the other records).
 """
 
 from django.contrib import admin

@@ -1,7 +1,8 @@
 """Bulk review actions on the event change list: one per transition, each refusing per event with a reason.
 
 Publishing and retracting are offered only to publishers (Django hides an action whose permission
-the user lacks, via EventAdmin.has_publish_permission); the rules themselves are in workflow.py.
+the user lacks, via EventAdmin.has_publish_permission); the rules themselves are the workflow's
+(events/models/review.py), asked through Event.move_to as every other change is.
 """
 
 from django.contrib import admin, messages
@@ -9,8 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from events.models import Event
-
-from . import workflow
 
 State = Event.ReviewState
 
@@ -21,9 +20,7 @@ def transition(modeladmin, request, queryset, target, done):
     events = queryset.order_by("pk").annotate(source_total=Count("sources", distinct=True))
     for event in events:
         try:
-            if not modeladmin.has_change_permission(request, event):
-                raise ValidationError("Only publishers can publish or retract an event; editors submit it for review.")
-            workflow.move(request.user, event, target, source_count=event.source_total)
+            event.move_to(target, request.user, source_count=event.source_total)
         except ValidationError as error:
             modeladmin.message_user(request, f"“{event}” was not {done}: {' '.join(error.messages)}", messages.ERROR)
             continue

@@ -1,12 +1,14 @@
 """The event admin: one page per event, a change list that answers questions, the review workflow."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.formats import date_format
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from events.models import App, Event, Statement
+from events.models import App, Event, Statement, review
 
-from . import workflow
 from .actions import REVIEW_ACTIONS
 from .forms import EventAdminForm
 from .history import HistoryAdmin
@@ -127,6 +129,13 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
         first = (name, {**options, "fields": ("not_a_duplicate", *options["fields"])})
         return [first, *middle, (last_name, {**last, "fields": ("review_state",)})]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Everything, for whoever may not change the event: the change view does this itself, the
+        # revert view (a version from history) asks here.
+        if obj is not None and not self.has_change_permission(request, obj):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_readonly_fields(request, obj)
+
     @staticmethod
     def _read_only_fields(fields):
         for field in fields:
@@ -135,7 +144,7 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        if obj is not None and request.method == "GET" and not workflow.can_edit(request.user, obj):
+        if obj is not None and request.method == "GET" and not review.can_edit(request.user, stored_state(obj)):
             self.message_user(
                 request,
                 "This event is published, so only a publisher can change or retract it: ask one for a correction.",
@@ -143,8 +152,16 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting is changing the event as it is now: refused to whoever may not change it.
+        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        # The revert view asks for the form of a saved event without saying it is a change; it is,
+        # and a read-only one then has no editable fields.
+        form = super().get_form(request, obj, change or obj is not None, **kwargs)
         form.user = request.user  # modelform_factory made this class for this request alone
         return form
 
@@ -175,11 +192,19 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
         return ", ".join(str(labels.get(value, value)) for value in event.features or []) or "-"
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and workflow.can_edit(request.user, obj)
+        stored = None if obj is None else stored_state(obj)
+        return super().has_change_permission(request, obj) and review.can_edit(request.user, stored)
 
     def has_publish_permission(self, request):
-        return workflow.can_publish(request.user)
+        return review.can_publish(request.user)
 
     def view_on_site(self, obj):
         """Only a published event has a public page."""
         return obj.get_absolute_url() if obj.is_public else None
+
+
+def stored_state(event):
+    """The review state the event has in the database: a version from history carries its own."""
+    if getattr(event, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None) is not None:
+        return Event.objects.filter(pk=event.pk).values_list("review_state", flat=True).first()
+    return event.review_state

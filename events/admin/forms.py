@@ -1,6 +1,6 @@
-"""The event form: features as checkboxes, the review states this editor may choose, the revision
-it was loaded at (see locking.py), a duplicate check on creation, and no publication without a source
-counting the sources submitted with it."""
+"""The event form: features as checkboxes, the review states this editor may choose (the workflow's,
+events/models/review.py), the revision it was loaded at (see locking.py), a duplicate check on
+creation, and no publication without a source counting the sources submitted with it."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,9 +9,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from events.dates import format_date
-from events.models import Event
+from events.models import Event, review
 
-from . import workflow
 from .locking import conflict_message, locked_revision
 
 State = Event.ReviewState
@@ -60,7 +59,7 @@ class EventAdminForm(forms.ModelForm):
         if getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None) is not None:
             self._start_from_history(getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME))
         if "review_state" in self.fields:
-            allowed = workflow.allowed_states(self.user, self.stored_state)
+            allowed = review.allowed_states(self.user, self.stored_state)
             field = self.fields["review_state"]
             field.choices = [(value, label) for value, label in State.choices if value in allowed]
             field.error_messages["invalid_choice"] = (
@@ -78,7 +77,7 @@ class EventAdminForm(forms.ModelForm):
             self.initial["review_state"] = self.stored_state
 
     def _review_help(self, allowed):
-        if workflow.can_publish(self.user):
+        if review.can_publish(self.user):
             return "Only published events are public. Publishing needs at least one source."
         if State.PUBLISHED not in allowed:
             return (
@@ -106,17 +105,14 @@ class EventAdminForm(forms.ModelForm):
         raise ValidationError(conflict_message(self.instance.pk, loaded, change_url), code="stale")
 
     def _check_review_state(self, cleaned):
+        """The workflow's refusal, if any; the model's own check then counts the submitted sources."""
+        self.instance.stored_review_state = self.stored_state
+        if "sources" in cleaned:
+            self.instance.pending_sources = cleaned["sources"]
         target = cleaned.get("review_state")
-        if target is None or "sources" not in cleaned:
-            return
-        reason = workflow.refusal(self.user, self.stored_state, target)
+        reason = target and review.refusal(self.user, self.stored_state, target)
         if reason:
             self.add_error("review_state", reason)
-        elif target == State.PUBLISHED and not cleaned["sources"]:
-            if self.stored_state == State.PUBLISHED:
-                self.add_error("sources", "A published event keeps at least one source; retract it first.")
-            else:
-                self.add_error("review_state", Event.NO_SOURCE_MESSAGE)
 
     def _check_duplicate(self, cleaned):
         """Warn before creating what looks like an existing event; the editor confirms or opens it."""
@@ -148,22 +144,3 @@ class EventAdminForm(forms.ModelForm):
             format_date(started_on, cleaned.get("started_precision") or "day"),
         )
         self.add_error("not_a_duplicate", ValidationError(message, code="duplicate"))
-
-    def _post_clean(self):
-        """The model refuses a published event without *saved* sources. Here the sources submitted with
-        it count instead, so publishing together with the first source works; the check above already
-        refused a publication with none (and this drops the model's repeat of that message)."""
-        super()._post_clean()
-        errors = self._errors.get("review_state")
-        if not errors:
-            return
-        submitted = self.cleaned_data.get("sources")
-        found = [message for error in errors.as_data() for message in error.messages]
-        kept = list(dict.fromkeys(m for m in found if not (m == Event.NO_SOURCE_MESSAGE and submitted)))
-        if kept == found:
-            return
-        del self._errors["review_state"]
-        if kept:
-            self.add_error("review_state", kept)
-        else:
-            self.cleaned_data["review_state"] = self.instance.review_state

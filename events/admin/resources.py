@@ -10,7 +10,7 @@ every refused row with its number (row 1 is the first row under the header); onl
 errors can be confirmed, and the confirmed import runs in one transaction again, rolled back whole if
 any row fails after all.
 
-The review state follows the workflow (workflow.py):
+The review state follows the workflow (events/models/review.py):
 - a new event is a draft unless the importer may publish, in which case the review_state column is
   honoured (blank means draft), and "published" still needs a source;
 - an existing event (a row with its id) keeps its state unless the importer may publish; only a
@@ -27,9 +27,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from events.models import App, Authority, Country, Event, Owner, Source
-
-from . import workflow
+from events.models import App, Authority, Country, Event, Owner, Source, review
 
 SEPARATOR = ";"
 
@@ -172,8 +170,8 @@ class EventResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         # The many-to-many values are only saved after the row; check them now so that an unknown
-        # slug or URL is reported with the row, like every other mistake.
-        source_count = None
+        # slug or URL is reported with the row, like every other mistake. The sources count for the
+        # model's "no publication without a source" (Event.pending_sources).
         for name in ("apps", "sources", "related"):
             if name in row:
                 try:
@@ -182,32 +180,26 @@ class EventResource(resources.ModelResource):
                     errors[name] = [str(error)]
                 else:
                     if name == "sources":
-                        source_count = len(values)
-        errors.update(self._workflow_errors(instance, row, stored_state, stored_revision, source_count))
+                        instance.pending_sources = list(values)
+        if instance.pk is None and instance.pending_sources is None:
+            instance.pending_sources = []  # a new event without a sources column has none
+        errors.update(self._workflow_errors(instance, row, stored_state, stored_revision))
         if errors:
             raise ValidationError(errors)
 
-    def _workflow_errors(self, instance, row, stored_state, stored_revision, source_count):
+    def _workflow_errors(self, instance, row, stored_state, stored_revision):
+        """An editor's rows never move the review state (new events are drafts); a publisher's
+        follow the file, through the workflow's rules (blank: draft for a new event, unchanged for
+        an existing one)."""
         errors = {}
-        may_publish = self.user is not None and workflow.can_publish(self.user)
-        wanted = instance.review_state
-        if stored_state is None:
-            if row.get("id") not in (None, ""):
-                errors["id"] = f"No event with id {row['id']}; leave id empty to create a new event."
-            if not may_publish or not wanted:
-                instance.review_state = Event.ReviewState.DRAFT
-        elif not may_publish or not wanted:
-            instance.review_state = stored_state
-            if stored_state == Event.ReviewState.PUBLISHED and not may_publish:
-                errors["review_state"] = "Only publishers can change a published event."
-        elif wanted != stored_state and wanted in Event.ReviewState.values:
-            reason = workflow.refusal(self.user, stored_state, wanted)
+        wanted = instance.review_state if self.user is not None and review.can_publish(self.user) else ""
+        if stored_state is None and row.get("id") not in (None, ""):
+            errors["id"] = f"No event with id {row['id']}; leave id empty to create a new event."
+        instance.review_state = wanted or stored_state or Event.ReviewState.DRAFT
+        if instance.review_state in Event.ReviewState.values:
+            reason = review.refusal(self.user, stored_state, instance.review_state)
             if reason:
                 errors["review_state"] = reason
-        if instance.review_state == Event.ReviewState.PUBLISHED:
-            count = source_count if source_count is not None else (instance.sources.count() if instance.pk else 0)
-            if not count:
-                errors["sources"] = Event.NO_SOURCE_MESSAGE
         exported = row.get("revision")
         if stored_revision is not None and exported not in (None, ""):
             try:
@@ -221,18 +213,6 @@ class EventResource(resources.ModelResource):
                         f"{stored_revision}): export it again and redo the change."
                     )
         return errors
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # The model refuses publishing an event without saved sources; the row's sources are checked above.
-        errors = dict(import_validation_errors or {})
-        try:
-            super().validate_instance(instance, errors, validate_unique)
-        except ValidationError as error:
-            found = error.message_dict
-            if found.get("review_state") == [Event.NO_SOURCE_MESSAGE] and "sources" not in found:
-                del found["review_state"]
-            if found:
-                raise ValidationError(found) from None
 
     def before_save_instance(self, instance, row, **kwargs):
         instance._history_user = self.user

@@ -4,29 +4,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.settings import api_settings
 
-from events.filters import NUL_MESSAGE
+from events.filters import parameter_errors
 
 from .conditional import data_version, etag_for, not_modified
 from .renderers import ORJSONRenderer
 from .throttling import AnonRateThrottle, Throttled
 
 FORMAT = "format"
-
-
-def unknown_and_empty(query_params, accepted):
-    """Errors for parameters outside `accepted`, given twice, or given empty (DRF's error shape)."""
-    errors = {}
-    for name in query_params:
-        values = query_params.getlist(name)
-        if name not in accepted:
-            errors[name] = [f"Unknown parameter. Accepted here: {', '.join(sorted(accepted)) or 'none'}."]
-        elif len(values) > 1:
-            errors[name] = [f"Give {name} once; separate several values with commas, e.g. {name}=a,b."]
-        elif not values[0].strip():
-            errors[name] = ["Empty value: give a value or leave the parameter out."]
-        elif "\x00" in values[0]:
-            errors[name] = [NUL_MESSAGE]
-    return errors
 
 
 def raise_if(errors):
@@ -68,7 +52,7 @@ class ApiView(GenericAPIView):
     def check_params(self, request, accepted=None):
         """400 for any parameter this endpoint does not accept, repeated, or empty."""
         accepted = set(self.accepted_params if accepted is None else accepted) | {FORMAT}
-        raise_if(unknown_and_empty(request.query_params, accepted))
+        raise_if(parameter_errors(request.query_params, accepted))
 
     def throttled(self, request, wait):
         raise Throttled(wait, api_settings.DEFAULT_THROTTLE_RATES.get("anon"))

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from events.models import Event, Statement
+from events.models.visibility import is_public
 
 # Columns of query 1, in order. `Row` below gives them names.
 EVENT_COLUMNS = (
@@ -118,9 +119,7 @@ class Related:
                 }
             )
         related = (
-            Event.related.through.objects.filter(
-                from_event_id__in=event_ids, to_event__review_state=Event.ReviewState.PUBLISHED
-            )
+            Event.related.through.objects.filter(is_public("to_event__"), from_event_id__in=event_ids)
             .order_by("to_event__started_on", "to_event_id")
             .values_list("from_event_id", "to_event_id")
         )

@@ -7,10 +7,9 @@ enums precise enough that a generated client, or schemathesis, knows what a vali
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
-from events.filters import EventFilterSet
+from events.filters import EventFilterSet, MeasurementFilterSet
 from events.models import Event
 
-from .filters import MeasurementFilterSet
 from .pagination import KeysetPagination
 
 SLUG_LIST = r"^[A-Za-z0-9]+([-_][A-Za-z0-9]+)*(,[A-Za-z0-9]+([-_][A-Za-z0-9]+)*)*$"

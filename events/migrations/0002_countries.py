@@ -1,55 +1,22 @@
-"""Load all 249 ISO 3166-1 countries from maintained packages, not from a hand-typed list.
+"""Load the 249 ISO 3166-1 countries from the committed fixture, events/fixtures/countries.json.
 
-django-countries gives the common English short name ("Russia") and alpha-3 code; pycountry the
-ISO name where it differs ("Russian Federation"); the IANA time-zone table shipped by tzdata gives
-the region, as the area of the country's first listed zone (Europe, Asia, Africa, America...).
+The file was generated from maintained packages (django-countries, pycountry, tzdata) by
+`manage.py generate_countries`, and is read here rather than those packages, so that this
+migration gives the same rows forever whatever versions happen to be installed.
 """
 
-from importlib import resources
+import json
+from pathlib import Path
 
 from django.db import migrations
 
-REGION_NAMES = {
-    "America": "Americas",
-    "Australia": "Oceania",
-    "Pacific": "Oceania",
-    "Atlantic": "Atlantic Ocean",
-    "Indian": "Indian Ocean",
-}
-
-
-def regions_by_code():
-    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text()
-    regions = {}
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        code, _coordinates, zone = line.split("\t")[:3]
-        area = zone.split("/")[0]
-        regions.setdefault(code, REGION_NAMES.get(area, area))
-    return regions
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "countries.json"
 
 
 def load_countries(apps, schema_editor):
-    import pycountry
-    from django_countries import countries
-
     Country = apps.get_model("events", "Country")
-    regions = regions_by_code()
-    rows = []
-    for code, name in countries:
-        iso = pycountry.countries.get(alpha_2=code)
-        official = getattr(iso, "official_name", None) or iso.name
-        rows.append(
-            Country(
-                code=code,
-                alpha3=countries.alpha3(code),
-                name=str(name),
-                official_name=official if official != str(name) else "",
-                region=regions.get(code, ""),
-            )
-        )
-    Country.objects.bulk_create(rows, ignore_conflicts=True)
+    rows = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    Country.objects.bulk_create([Country(code=row["pk"], **row["fields"]) for row in rows], ignore_conflicts=True)
 
 
 def unload_countries(apps, schema_editor):

@@ -1,4 +1,9 @@
-"""The tracker's entities. One module per concern; import them from here."""
+"""The tracker's entities. One module per concern; import them from here.
+
+Read in this order: reference.py (countries, owners, apps, authorities), event.py (the measure and
+its QuerySet), evidence.py (sources and statements), measurement.py (OONI counts); then the two
+rules every surface shares: visibility.py (who is public) and review.py (the review workflow).
+"""
 
 from .event import Event, EventQuerySet
 from .evidence import Source, Statement

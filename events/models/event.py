@@ -9,8 +9,11 @@ from simple_history.models import HistoricalRecords
 
 from events.dates import Precision, format_date, precision_error
 
+from . import review
 from .evidence import Source, Statement
 from .reference import App, Authority, Country, Owner
+from .review import ReviewState
+from .visibility import is_public
 
 
 def active_on_condition(day, prefix=""):
@@ -26,8 +29,8 @@ class EventQuerySet(models.QuerySet):
     """Every caller (API, pages, feeds, exports) builds on these, so the rules live here once."""
 
     def public(self):
-        """Only published events exist for the public, the API and every export."""
-        return self.filter(review_state=Event.ReviewState.PUBLISHED)
+        """Only published events exist for the public, the API and every export (visibility.py)."""
+        return self.filter(is_public())
 
     def with_related(self):
         """Everything an event's display needs, in a fixed number of queries whatever the count.
@@ -131,22 +134,8 @@ class Event(models.Model):
         LIFTED = "lifted", "Lifted"
         UNKNOWN = "unknown", "Unknown"
 
-    class ReviewState(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
-        RETRACTED = "retracted", "Retracted"
-
-    # The review workflow: which state may follow which. Publishing and retracting need the
-    # publish permission (see the admin); the rest is open to every editor.
-    TRANSITIONS = {
-        ReviewState.DRAFT: {ReviewState.IN_REVIEW},
-        ReviewState.IN_REVIEW: {ReviewState.DRAFT, ReviewState.PUBLISHED},
-        ReviewState.PUBLISHED: {ReviewState.RETRACTED},
-        ReviewState.RETRACTED: {ReviewState.DRAFT},
-    }
-
-    NO_SOURCE_MESSAGE = "An event cannot be published without a source: add at least one source first."
+    # The review workflow's states; which may follow which, and who may move them, is review.py's.
+    ReviewState = ReviewState
 
     title = models.CharField(max_length=300, help_text="One line saying what was done, e.g. Russia blocks WhatsApp.")
     country = models.ForeignKey(
@@ -248,7 +237,7 @@ class Event(models.Model):
             # The public list, newest start first (API default order, home page, timeline).
             models.Index(
                 fields=["-started_on", "-id"],
-                condition=Q(review_state="published"),
+                condition=is_public(),
                 name="event_public_started_idx",
             ),
             # The public pages' sums (home page totals, in force per country, chart rows per app or
@@ -256,7 +245,7 @@ class Event(models.Model):
             models.Index(
                 fields=["country", "started_on"],
                 include=["id", "ended_on", "status", "kind", "owner"],
-                condition=Q(review_state="published"),
+                condition=is_public(),
                 name="event_public_span_idx",
             ),
             # ?country=RU, country pages; ordered by start within the country.
@@ -278,6 +267,7 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         self.revision += 1
         super().save(*args, **kwargs)
+        self.stored_review_state = self.review_state
 
     def get_absolute_url(self):
         return reverse("event-detail", args=[self.pk])
@@ -303,8 +293,7 @@ class Event(models.Model):
             errors["features"] = (
                 f"Unknown feature(s) {', '.join(map(str, unknown))}; use {', '.join(self.Feature.values)}."
             )
-        if self.review_state == self.ReviewState.PUBLISHED and self.pk and not self.sources.exists():
-            errors["review_state"] = self.NO_SOURCE_MESSAGE
+        errors.update(review.source_errors(self.stored_review_state, self.review_state, self.source_count()))
         if errors:
             raise ValidationError(errors)
 
@@ -318,25 +307,36 @@ class Event(models.Model):
 
     @property
     def is_public(self):
-        return self.review_state == self.ReviewState.PUBLISHED
+        return self.review_state == ReviewState.PUBLISHED
 
-    def can_transition(self, to_state):
-        return to_state in self.TRANSITIONS.get(self.review_state, set())
+    # The sources the event is about to be saved with, set by a form or an import that knows them
+    # before the many-to-many rows are written (see source_count).
+    pending_sources = None
+    # The review state in the database, for the workflow's rules: set when the row is loaded (and
+    # by the admin's form, whose instance may be a version from history).
+    stored_review_state = review.NEW
 
-    def transition_to(self, to_state, source_count=None):
-        """Move along the review workflow, refusing a jump or a publication without evidence.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.stored_review_state = instance.__dict__.get("review_state", review.NEW)
+        return instance
 
-        `source_count` lets a form pass the sources it is about to save; otherwise the saved ones count.
+    def source_count(self):
+        """The sources the event has or is about to have; None when not known (new, nothing pending)."""
+        if self.pending_sources is not None:
+            return len(self.pending_sources)
+        return self.sources.count() if self.pk else None
+
+    def move_to(self, target, user=None, source_count=None):
+        """Move along the review workflow (review.py) for `user`, or raise ValidationError saying why not.
+
+        `source_count` lets a caller that already counted the sources (a bulk action) pass them.
         """
-        if not self.can_transition(to_state):
-            raise ValidationError(
-                {
-                    "review_state": f"An event cannot go from {self.get_review_state_display().lower()} "
-                    f"to {self.ReviewState(to_state).label.lower()}."
-                }
-            )
-        if to_state == self.ReviewState.PUBLISHED:
-            count = self.sources.count() if source_count is None else source_count
-            if not count:
-                raise ValidationError({"review_state": self.NO_SOURCE_MESSAGE})
-        self.review_state = to_state
+        if target == self.stored_review_state:
+            raise ValidationError({"review_state": f"It is already {self.get_review_state_display().lower()}."})
+        count = self.source_count() if source_count is None else source_count
+        found = review.errors(user, self.stored_review_state, target, count or 0)
+        if found:
+            raise ValidationError(found)
+        self.review_state = target

@@ -3,6 +3,8 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .visibility import SourceQuerySet, StatementQuerySet
+
 
 class Source(models.Model):
     """A document that events cite. One article can back several events."""
@@ -35,6 +37,8 @@ class Source(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["published_on", "id"]
 
@@ -65,6 +69,8 @@ class Statement(models.Model):
         help_text="The document that reports the statement.",
     )
     history = HistoricalRecords()
+
+    objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["said_on", "id"]

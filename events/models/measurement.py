@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from .visibility import MeasurementQuerySet
+
 
 class Measurement(models.Model):
     """Counts of OONI tests for one app (or circumvention tool) in one country on one day."""
@@ -20,6 +22,8 @@ class Measurement(models.Model):
     failure_count = models.PositiveIntegerField(help_text="Measurements that failed and say nothing.")
     ok_count = models.PositiveIntegerField(default=0, help_text="Measurements with no sign of blocking.")
     dataset = models.CharField(max_length=200, help_text="Where the figures come from, with credit to the publisher.")
+
+    objects = MeasurementQuerySet.as_manager()
 
     class Meta:
         ordering = ["day", "country_id", "test_name"]

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .visibility import AppQuerySet, AuthorityQuerySet, CountryQuerySet, OwnerQuerySet
+
 # Slugs are matched case-insensitively by the API, so they are stored in lower case only.
 lowercase_slug = RegexValidator(
     r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",
@@ -31,6 +33,8 @@ class Country(models.Model):
         blank=True,
         help_text="Continent or ocean, from the IANA time-zone area of the country's main zone.",
     )
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -88,6 +92,8 @@ class Owner(models.Model):
     description = models.TextField(blank=True, help_text="A sentence or two on who this is.")
     history = HistoricalRecords()
 
+    objects = OwnerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -134,6 +140,8 @@ class App(models.Model):
     description = models.TextField(blank=True, help_text="A sentence or two on what it is.")
     history = HistoricalRecords()
 
+    objects = AppQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -178,6 +186,8 @@ class Authority(models.Model):
     website = models.URLField(max_length=500, blank=True, help_text="Official website.")
     description = models.TextField(blank=True, help_text="A sentence or two on what it does.")
     history = HistoricalRecords()
+
+    objects = AuthorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,8 +1,8 @@
 """Public pages (server-rendered HTML). The URLs are part of the public contract (DESIGN.md).
 
 One module per concern: `pages` (home, about, search), `timeline`, `places` (country, app, owner
-and authority pages and their lists) and `event` (one record). `public` holds what every page
-may show, so that "published only" is decided in one place.
+and authority pages and their lists), `event` (one record) and `grouping` (by year and month).
+What a page may show is the models' `public()` (events/models/visibility.py), as for the API.
 """
 
 from .event import event_detail

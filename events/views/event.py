@@ -11,7 +11,6 @@ from events.dates import format_date
 from events.models import Event, Source
 
 from .meta import PageMeta, render_context
-from .public import public_events
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 NOT_CHANGES = {"revision", "updated_at", "created_at", "import_key"}
@@ -20,7 +19,7 @@ SAME_EDIT = datetime.timedelta(minutes=5)
 
 def event_detail(request, pk):
     """Only a published event has a page; any other state is a 404, as if it did not exist."""
-    event = get_object_or_404(public_events().with_related(), pk=pk)
+    event = get_object_or_404(Event.objects.public().with_related(), pk=pk)
     sources = list(event.sources.all())
     context = {
         "event": event,

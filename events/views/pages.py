@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.dates import Precision
-from events.models import App, Country, Event, Source
+from events.models import App, Authority, Country, Event, Owner, Source
 from events.models.event import active_on_condition
+from events.models.visibility import is_public
 
 from .meta import SITE_DESCRIPTION, SITE_NAME, PageMeta, render_context
-from .public import PUBLISHED, listed_events, public_apps, public_authorities, public_events, public_owners
 
 LATEST = 8
 APPS_PER_COUNTRY = 12  # on the home page's table; the country's page lists them all
@@ -28,7 +28,7 @@ def home(request):
     context = {
         "totals": _home_totals(today),
         "by_country": _in_force_by_country(today),
-        "latest": listed_events()[:LATEST],  # events + their apps
+        "latest": Event.objects.public().for_listing()[:LATEST],  # events + their apps
         "apps_per_country": APPS_PER_COUNTRY,
     }
     meta = PageMeta(
@@ -43,14 +43,14 @@ def home(request):
 def _home_totals(today):
     """The headline numbers in two queries: one over the events, one over the events' apps."""
     now = active_on_condition(today)
-    totals = public_events().aggregate(
+    totals = Event.objects.public().aggregate(
         events=Count("id"),
         countries=Count("country", distinct=True),
         in_force=Count("id", filter=now),
         countries_now=Count("country", distinct=True, filter=now),
     )
     totals.update(
-        Event.apps.through.objects.filter(event__review_state=PUBLISHED).aggregate(
+        Event.apps.through.objects.filter(is_public("event__")).aggregate(
             apps=Count("app", distinct=True),
             apps_now=Count("app", distinct=True, filter=active_on_condition(today, "event__")),
         )
@@ -67,7 +67,7 @@ def _in_force_by_country(today):
     to it, so its dates are aggregated too (MIN of a single row is that row).
     """
     pairs = (
-        Event.apps.through.objects.filter(event__review_state=PUBLISHED)
+        Event.apps.through.objects.filter(is_public("event__"))
         .filter(active_on_condition(today, "event__"))
         .values("event__country_id", "event__country__name", "app__slug", "app__name")
         .annotate(n=Count("event_id"))
@@ -82,7 +82,7 @@ def _in_force_by_country(today):
             group["more_apps"] += 1
     has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
     others = (
-        public_events()
+        Event.objects.public()
         .active_on(today)
         .filter(~Exists(has_app))
         .values("country_id", "country__name", "kind")
@@ -174,16 +174,18 @@ def search(request):
     query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:200]
     context = {"query": query}
     if query:
-        events = listed_events().search(query)
+        events = Event.objects.public().for_listing().search(query)
         context.update(
             event_count=events.count(),
             events=events[:SEARCH_LIMIT],
-            apps=public_apps().filter(Q(name__icontains=query) | Q(slug__iexact=query)).select_related("owner")[:20],
-            owners=public_owners().filter(name__icontains=query)[:20],
-            authorities=public_authorities().filter(name__icontains=query).select_related("country")[:20],
-            countries=Country.objects.filter(
-                Q(name__icontains=query) | Q(official_name__icontains=query) | Q(code__iexact=query)
-            ).annotate(event_count=Count("events", filter=Q(events__review_state=PUBLISHED)))[:20],
+            apps=App.objects.public()
+            .filter(Q(name__icontains=query) | Q(slug__iexact=query))
+            .select_related("owner")[:20],
+            owners=Owner.objects.public().filter(name__icontains=query)[:20],
+            authorities=Authority.objects.public().filter(name__icontains=query).select_related("country")[:20],
+            countries=Country.objects.public()
+            .filter(Q(name__icontains=query) | Q(official_name__icontains=query) | Q(code__iexact=query))
+            .annotate(event_count=Count("events", filter=is_public("events__")))[:20],
         )
         context["limit"] = SEARCH_LIMIT
     meta = PageMeta(

@@ -4,7 +4,7 @@ Each detail page shows what is in force there now, a chart of its history, the O
 measurements exist, and the full history as a timeline, in a fixed number of queries.
 """
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,20 +14,12 @@ from django.utils.http import urlencode
 from events.charts import measurement_chart, restriction_chart
 from events.charts.restrictions import rows_by_app, rows_by_app_in_country, rows_by_country
 from events.charts.spans import span_chart, spans
-from events.models import App, Country, Event, Measurement
+from events.models import App, Authority, Country, Event, Measurement, Owner
 from events.models.event import active_on_condition
+from events.models.visibility import is_public
 
+from .grouping import group_by_year_and_month
 from .meta import PageMeta, render_context
-from .public import (
-    PUBLISHED,
-    countries_with_events,
-    group_by_year_and_month,
-    listed_events,
-    public_apps,
-    public_authorities,
-    public_events,
-    public_owners,
-)
 
 HISTORY_LIMIT = 100  # beyond this the page links to the paginated timeline and sums its chart per row
 PROMOTED_LIMIT = 20  # events promoting an app, newest first
@@ -36,8 +28,15 @@ NOW_LIMIT = 50  # measures in force listed; beyond this the page links to the ti
 
 def country_list(request):
     """Countries with published events: how many, how many in force now, the latest start (two queries)."""
-    countries = list(countries_with_events().annotate(latest=Max("events__started_on", filter=_published())))
-    now = dict(public_events().in_force_now().order_by().values_list("country").annotate(n=Count("id")))
+    countries = list(
+        Country.objects.public()
+        .annotate(
+            event_count=Count("events", filter=_published()), latest=Max("events__started_on", filter=_published())
+        )
+        .filter(event_count__gt=0)
+        .order_by("name")
+    )
+    now = dict(Event.objects.public().in_force_now().order_by().values_list("country").annotate(n=Count("id")))
     for country in countries:
         country.in_force = now.get(country.code, 0)
     meta = PageMeta(
@@ -51,7 +50,7 @@ def country_list(request):
 def app_list(request):
     """Apps with published records: events, countries, in force now (two queries)."""
     apps = list(
-        public_apps()
+        App.objects.public()
         .select_related("owner")
         .annotate(
             event_count=Count("events", filter=_published(), distinct=True),
@@ -59,7 +58,9 @@ def app_list(request):
         )
         .order_by("name")
     )
-    now = dict(public_events().in_force_now().order_by().values_list("apps").annotate(n=Count("id", distinct=True)))
+    now = dict(
+        Event.objects.public().in_force_now().order_by().values_list("apps").annotate(n=Count("id", distinct=True))
+    )
     for app in apps:
         app.in_force = now.get(app.pk, 0)
     meta = PageMeta(
@@ -71,14 +72,14 @@ def app_list(request):
 
 
 def _published():
-    return Q(events__review_state=PUBLISHED)
+    return is_public("events__")
 
 
 def country_detail(request, code):
     if code != code.lower():
         return HttpResponsePermanentRedirect(reverse("country-detail", args=[code.lower()]))
-    country = get_object_or_404(Country, code=code.upper())
-    events_qs = listed_events().filter(country=country)
+    country = get_object_or_404(Country.objects.public(), code=code.upper())
+    events_qs = Event.objects.public().for_listing().filter(country=country)
 
     def marks_for(app_slug, events):
         # On an app's panel: events that name the app, and shutdowns, which take every app with them.
@@ -95,7 +96,7 @@ def country_detail(request, code):
         chart_title=f"Measures against apps in {country.name} over time",
         rows_of=rows_by_app,
         now_rows_of=rows_by_app,
-        measurements=Measurement.objects.filter(country=country),
+        measurements=Measurement.objects.public().filter(country=country),
         series="app",
         marks_for=marks_for,
         timeline_query={"country": country.code.lower()},
@@ -118,20 +119,22 @@ def country_detail(request, code):
 def app_detail(request, slug):
     if slug != slug.lower():
         return HttpResponsePermanentRedirect(reverse("app-detail", args=[slug.lower()]))
-    app = get_object_or_404(public_apps().select_related("owner"), slug=slug)
-    events_qs = listed_events().for_app_ids([app.pk])
+    app = get_object_or_404(App.objects.public().select_related("owner"), slug=slug)
+    events_qs = Event.objects.public().for_listing().for_app_ids([app.pk])
     context = _entity_context(
         events_qs,
         name=app.name,
         chart_title=f"Where {app.name} has been restricted over time",
         rows_of=rows_by_country,
         now_rows_of=rows_by_country,
-        measurements=Measurement.objects.filter(app=app),
+        measurements=Measurement.objects.public().filter(app=app),
         series="country",
         marks_for=lambda code, events: [e for e in events if e.country_id == code],
         timeline_query={"app": app.slug},
     )
-    context["promoted_by"] = list(listed_events().filter(promoted_alternative=app)[:PROMOTED_LIMIT])
+    context["promoted_by"] = list(
+        Event.objects.public().for_listing().filter(promoted_alternative=app)[:PROMOTED_LIMIT]
+    )
     count = context["count"]
     meta = PageMeta(
         title=f"{app.name}: where it is blocked or restricted",
@@ -150,9 +153,11 @@ def app_detail(request, slug):
 def owner_detail(request, slug):
     if slug != slug.lower():
         return HttpResponsePermanentRedirect(reverse("owner-detail", args=[slug.lower()]))
-    owner = get_object_or_404(public_owners().select_related("country", "parent"), slug=slug)
+    owner = get_object_or_404(Owner.objects.public().select_related("country", "parent"), slug=slug)
     context = _entity_context(
-        listed_events().for_owner_ids([owner.pk], list(App.objects.filter(owner=owner).values_list("pk", flat=True))),
+        Event.objects.public()
+        .for_listing()
+        .for_owner_ids([owner.pk], list(App.objects.public().filter(owner=owner).values_list("pk", flat=True))),
         name=owner.name,
         chart_title=f"Measures against {owner.name} and its apps over time",
         rows_of=rows_by_app_in_country,
@@ -160,7 +165,7 @@ def owner_detail(request, slug):
         series="app_in_country",
         timeline_query={"owner": owner.slug},
     )
-    context["apps"] = list(public_apps().filter(owner=owner).order_by("name"))
+    context["apps"] = list(App.objects.public().filter(owner=owner).order_by("name"))
     count = context["count"]
     meta = PageMeta(
         title=f"{owner.name}: measures against the company and its apps",
@@ -176,9 +181,9 @@ def owner_detail(request, slug):
 def authority_detail(request, slug):
     if slug != slug.lower():
         return HttpResponsePermanentRedirect(reverse("authority-detail", args=[slug.lower()]))
-    authority = get_object_or_404(public_authorities().select_related("country"), slug=slug)
+    authority = get_object_or_404(Authority.objects.public().select_related("country"), slug=slug)
     context = _entity_context(
-        listed_events().filter(authority=authority),
+        Event.objects.public().for_listing().filter(authority=authority),
         name=authority.name,
         chart_title=f"Measures ordered by {authority.name} over time",
         rows_of=rows_by_app_in_country,

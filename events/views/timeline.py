@@ -8,11 +8,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from events.filters import EventFilterSet
-from events.models import App, Country, Event, Owner
+from events.filters import EventFilterSet, parameter_errors
+from events.models import App, Authority, Country, Event, Owner
 
+from .grouping import group_by_year_and_month
 from .meta import PageMeta, render_context
-from .public import PUBLISHED, group_by_year_and_month, listed_events, public_authorities
 
 PAGE_SIZE = 50
 # The API's pass-through parameters that mean nothing on a page; naming them is an error, as
@@ -50,10 +50,13 @@ def timeline(request):
         # so that the URL a reader bookmarks or shares is short and uses the API's names.
         return HttpResponseRedirect(reverse("timeline") + (f"?{urlencode(params)}" if params else ""))
 
-    filterset = EventFilterSet(params, queryset=listed_events())
-    errors = {name: list(messages) for name, messages in filterset.errors.items()} if params else {}
+    filters = {name: value for name, value in params.items() if name in EventFilterSet.base_filters}
+    filterset = EventFilterSet(filters, queryset=Event.objects.public().for_listing())
+    errors = parameter_errors(request.GET, {*EventFilterSet.base_filters, "page", *NOT_ON_PAGES})
     for name in NOT_ON_PAGES & set(params):
         errors[name] = ["Not accepted on this page (it is for the API at /api/v1/events/)."]
+    for name, messages in filterset.errors.items():
+        errors.setdefault(name, list(messages))
     options = filter_options()
     context = {
         "fields": _form_fields(params, options, MAIN_FIELDS),
@@ -136,34 +139,22 @@ def _page_params(query):
 def filter_options():
     """Choices for the form's selects: only values that occur in published events (five queries)."""
     published_here = Event.objects.public()
-    countries = Country.objects.filter(Exists(published_here.filter(country_id=OuterRef("pk")))).order_by("name")
-    named = Event.apps.through.objects.filter(app_id=OuterRef("pk"), event__review_state=PUBLISHED)
-    apps = App.objects.filter(Exists(named)).order_by("name")
+    countries = Country.objects.public().filter(Exists(published_here.filter(country_id=OuterRef("pk"))))
     combos = set(
         published_here.order_by().values_list("kind", "status", ExtractYear("started_on")).distinct()
     )  # one query answers kinds, statuses and years
     kinds = {kind for kind, _status, _year in combos}
     statuses = {status for _kind, status, _year in combos}
     return {
-        "country": [(c.code.lower(), c.name) for c in countries],
-        "app": [(a.slug, a.name) for a in apps],
-        "owner": [(o.slug, o.name) for o in _owners_in_events().order_by("name")],
-        "authority": [(a.slug, a.name) for a in public_authorities().order_by("name")],
+        "country": [(c.code.lower(), c.name) for c in countries.order_by("name")],
+        "app": [(a.slug, a.name) for a in App.objects.named_by_public_events().order_by("name")],
+        "owner": [(o.slug, o.name) for o in Owner.objects.with_public_events().order_by("name")],
+        "authority": [(a.slug, a.name) for a in Authority.objects.public().order_by("name")],
         "kind": [(value, label) for value, label in Event.Kind.choices if value in kinds],
         "status": [(value, label) for value, label in Event.Status.choices if value in statuses],
         "year": [(str(y), str(y)) for y in sorted({year for _k, _s, year in combos}, reverse=True)],
         "ordering": ORDERING_LABELS,
     }
-
-
-def _owners_in_events():
-    """Owners a published event targets or whose app it names: the owners the filter can find."""
-    targeted = Event.objects.public().filter(owner_id=OuterRef("pk"))
-    # Per app, not per owner: the first published event naming an app is found by the app's index,
-    # where joining every app of an owner to its events read the whole table.
-    named = Event.apps.through.objects.filter(app_id=OuterRef("pk"), event__review_state=PUBLISHED)
-    owns_named_app = App.objects.filter(owner_id=OuterRef("pk")).filter(Exists(named))
-    return Owner.objects.filter(Exists(targeted) | Exists(owns_named_app))
 
 
 def _active_filters(request, params, options):

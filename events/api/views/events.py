@@ -9,7 +9,6 @@ from events.models import Event
 
 from ..base import ApiView, raise_if
 from ..export import events_csv
-from ..filters import ApiEventFilterSet
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, csv_paging_errors, parse_date, parse_datetime
 from ..records import DETAIL_COLUMNS, EVENT_COLUMNS, event_records
 from ..remember import filter_key, remembered
@@ -43,7 +42,7 @@ def filter_events(request, exclude=()):
     params = request.query_params.copy()
     for name in exclude:
         params.pop(name, None)
-    filterset = ApiEventFilterSet(params, queryset=Event.objects.public(), request=request)
+    filterset = EventFilterSet(params, queryset=Event.objects.public(), request=request)
     if not filterset.is_valid():
         return None, None, None, {name: list(messages) for name, messages in filterset.errors.items()}
     ordering = params.get("ordering") or DEFAULT_ORDERING

@@ -6,11 +6,11 @@ from django.utils.cache import get_conditional_response
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
+from events.filters import MeasurementFilterSet
 from events.models import Measurement
 
 from ..base import ApiView, raise_if
 from ..export import BATCH, keyset_batches, stream_csv
-from ..filters import MeasurementFilterSet
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, csv_paging_errors, parse_date
 from ..renderers import CSVRenderer, ORJSONRenderer
 from ..schema import COMMON_ERRORS, CSV, common_parameters, measurement_filter_parameters, page_parameters
@@ -91,7 +91,7 @@ class MeasurementList(ApiView):
         params = request.query_params.copy()
         for name in (CURSOR, PAGE_SIZE, "format"):
             params.pop(name, None)
-        filterset = MeasurementFilterSet(params, queryset=Measurement.objects.all(), request=request)
+        filterset = MeasurementFilterSet(params, queryset=Measurement.objects.public(), request=request)
         if not filterset.is_valid():
             errors.update({name: list(messages) for name, messages in filterset.errors.items()})
         raise_if(errors)

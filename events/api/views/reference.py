@@ -2,7 +2,8 @@
 
 Lists are keyset-paged by name (then key) and accept `search`; counts of published events are one
 grouped query for the page. Details add what is restricted now, from published events in force
-today, so a draft or retracted event never shows here either.
+today. Every list and detail reads the model's `public()` (events/models/visibility.py): an app,
+owner or authority that only a draft names is a 404 here, as on the pages.
 """
 
 from django.db.models import Count, Q
@@ -13,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.response import Response
 
 from events.models import App, Authority, Country, Event, Owner
+from events.models.visibility import is_public
 
 from ..base import ApiView, raise_if
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination
@@ -58,7 +60,7 @@ class ReferenceList(ApiView):
         if len(text) > MAX_SEARCH:
             errors[SEARCH] = [f"Search text is limited to {MAX_SEARCH} characters."]
         raise_if(errors)
-        queryset = self.model.objects.all()
+        queryset = self.model.objects.public()
         if text:
             queryset = queryset.filter(self.search_q(text))
         page = self.paginator.paginate(request, queryset, self.keyset, self.columns, size, cursor, order_name="name")
@@ -131,13 +133,14 @@ class CountryDetail(ApiView):
 
     def respond(self, request, code):
         self.check_params(request)
-        row = Country.objects.filter(code=code.upper()).values_list("code", "name", "region").first()
+        row = Country.objects.public().filter(code=code.upper()).values_list("code", "name", "region").first()
         if row is None:
             raise Http404("No country has this ISO 3166-1 alpha-2 code.")
         code, name, region = row
         in_force = Event.objects.public().in_force_now().filter(country_id=code)
         apps = (
-            App.objects.filter(pk__in=Event.apps.through.objects.filter(event__in=in_force).values("app_id"))
+            App.objects.public()
+            .filter(pk__in=Event.apps.through.objects.filter(event__in=in_force).values("app_id"))
             .order_by("name", "id")
             .values_list("slug", "name", "owner__slug", "owner__name")
         )
@@ -159,7 +162,7 @@ class CountryDetail(ApiView):
 
 def _app_counts(app_ids):
     rows = (
-        Event.apps.through.objects.filter(app_id__in=app_ids, event__review_state=Event.ReviewState.PUBLISHED)
+        Event.apps.through.objects.filter(is_public("event__"), app_id__in=app_ids)
         .values("app_id")
         .annotate(n=Count("event_id"))
         .order_by()
@@ -202,12 +205,12 @@ class AppDetail(ApiView):
 
     def respond(self, request, slug):
         self.check_params(request)
-        row = App.objects.filter(slug=slug.lower()).values_list(*APP_COLUMNS, "description").first()
+        row = App.objects.public().filter(slug=slug.lower()).values_list(*APP_COLUMNS, "description").first()
         if row is None:
             raise Http404("No app has this slug.")
         record = _app_record(row, _app_counts([row[0]]), url_maker(request, "app-detail"))
         in_force = Event.objects.public().in_force_now().for_apps([record["slug"]])
-        countries = Country.objects.filter(code__in=in_force.values("country_id")).order_by("name")
+        countries = Country.objects.public().filter(code__in=in_force.values("country_id")).order_by("name")
         record["description"] = row[-1]
         record["countries_restricted_now"] = [
             {"code": code, "name": name} for code, name in countries.values_list("code", "name")
@@ -250,11 +253,11 @@ class OwnerDetail(ApiView):
 
     def respond(self, request, slug):
         self.check_params(request)
-        row = Owner.objects.filter(slug=slug.lower()).values_list(*OWNER_COLUMNS, "description").first()
+        row = Owner.objects.public().filter(slug=slug.lower()).values_list(*OWNER_COLUMNS, "description").first()
         if row is None:
             raise Http404("No owner has this slug.")
         record = _owner_record(row, url_maker(request, "owner-detail"))
-        apps = App.objects.filter(owner_id=row[0]).order_by("name", "id").values_list("slug", "name")
+        apps = App.objects.public().filter(owner_id=row[0]).order_by("name", "id").values_list("slug", "name")
         record["description"] = row[-1]
         record["apps"] = [{"slug": app_slug, "name": name} for app_slug, name in apps]
         record["events_url"] = events_url(request, owner=record["slug"])
@@ -294,7 +297,9 @@ class AuthorityDetail(ApiView):
 
     def respond(self, request, slug):
         self.check_params(request)
-        row = Authority.objects.filter(slug=slug.lower()).values_list(*AUTHORITY_COLUMNS, "description").first()
+        row = (
+            Authority.objects.public().filter(slug=slug.lower()).values_list(*AUTHORITY_COLUMNS, "description").first()
+        )
         if row is None:
             raise Http404("No authority has this slug.")
         record = _authority_record(row, url_maker(request, "authority-detail"))

@@ -5,7 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from events.models import Event, Source
+from events.models import Source
 
 from ..base import ApiView
 from ..schema import COMMON_ERRORS, common_parameters
@@ -35,7 +35,8 @@ class Root(ApiView):
     def respond(self, request):
         self.check_params(request)
         datasets = (
-            Source.objects.filter(kind=Source.Kind.DATASET, events__review_state=Event.ReviewState.PUBLISHED)
+            Source.objects.public()
+            .filter(kind=Source.Kind.DATASET)
             .values_list("publisher", "title", "url")
             .distinct()
             .order_by("publisher", "title", "url")
