@@ -346,6 +346,31 @@ def secondary_indexes(cursor, tables):
     return cursor.fetchall()
 
 
+# What a column the generator does not write holds, by type, while the load runs.
+EMPTY_BY_TYPE = {
+    "character varying": "''",
+    "text": "''",
+    "jsonb": "'[]'",
+    "integer": "0",
+    "bigint": "0",
+    "boolean": "false",
+}
+
+
+def default_unwritten_columns(cursor, table, written):
+    """Give the table's NOT NULL columns that the generator does not write an empty default for the
+    load (returned, to drop afterwards): a field added to the model after this generator still loads."""
+    cursor.execute(
+        """SELECT column_name, data_type FROM information_schema.columns
+           WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL""",
+        [table],
+    )
+    missing = [(name, kind) for name, kind in cursor.fetchall() if name not in written]
+    for name, kind in missing:
+        cursor.execute(f'ALTER TABLE {table} ALTER COLUMN "{name}" SET DEFAULT {EMPTY_BY_TYPE[kind]}')
+    return [name for name, _kind in missing]
+
+
 def fill(dsn, events, seed):
     """Fill a freshly migrated database; returns the row counts."""
     connection = psycopg2.connect(dsn)
@@ -375,6 +400,7 @@ def fill(dsn, events, seed):
         generator.source_rows(),
     )
     counts = dict.fromkeys(BULK_TABLES, 0)
+    defaulted = default_unwritten_columns(cursor, "events_event", EVENT_COLUMNS)
     for tables in generator.event_chunks():
         columns = [
             EVENT_COLUMNS,
@@ -388,6 +414,8 @@ def fill(dsn, events, seed):
             counts[table] += len(rows)
         connection.commit()
         print(f"  {counts['events_event']:,} events", file=sys.stderr, flush=True)
+    for name in defaulted:
+        cursor.execute(f'ALTER TABLE events_event ALTER COLUMN "{name}" DROP DEFAULT')
     for _name, definition in indexes:
         cursor.execute(definition)
     for table in [*BULK_TABLES, "events_source", "events_app", "events_owner", "events_authority"]:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 
-from events.api import export
+from events.api import export, shape
 from tests.factories import AppFactory, EventFactory, OwnerFactory, SourceFactory, StatementFactory, country
 
 URL = "/api/v1/events/?format=csv"
@@ -48,7 +48,7 @@ def test_csv_flattens_an_event_with_lists_joined_by_semicolons(client):
     assert response["Content-Disposition"] == 'attachment; filename="tracker-events-CC-BY-4.0.csv"'
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     [row] = rows_of(response)
-    assert list(row) == export.EVENT_CSV_COLUMNS
+    assert list(row) == shape.CSV_COLUMNS
     assert row["title"] == 'Blocks, "quoted"'
     assert row["country"] == "RU" and row["country_name"] == "Russia"
     assert row["apps"] == "facebook;whatsapp"  # by app name

@@ -10,7 +10,7 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from events.models import App, Event, Statement, review
 
 from .actions import REVIEW_ACTIONS
-from .forms import EventAdminForm
+from .forms import EventAdminForm, editable_fields
 from .history import HistoryAdmin
 from .resources import BulkEntryMixin, EventResource
 
@@ -115,19 +115,30 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = self._laid_out(obj)
         if obj is not None and not self.has_change_permission(request, obj):
             # Read only: the features by their names, and no revision to carry back.
             return [
                 (name, {**options, "fields": tuple(self._read_only_fields(options["fields"]))})
-                for name, options in self.fieldsets
+                for name, options in fieldsets
             ]
         if obj is not None:
-            return self.fieldsets
+            return fieldsets
         # A new event: the duplicate check's confirmation box comes first (hidden until a match is
         # found), and there are no timestamps yet.
-        (name, options), *middle, (last_name, last) = self.fieldsets
+        (name, options), *middle, (last_name, last) = fieldsets
         first = (name, {**options, "fields": ("not_a_duplicate", *options["fields"])})
         return [first, *middle, (last_name, {**last, "fields": ("review_state",)})]
+
+    def _laid_out(self, obj):
+        """The fieldsets, with any field of the model that they do not place yet before Publication,
+        so that a new field is on the form from its migration on."""
+        placed = set(flatten_fieldsets(self.fieldsets))
+        rest = tuple(name for name in editable_fields(Event) if name not in placed)
+        if not rest:
+            return self.fieldsets
+        *content, publication = self.fieldsets
+        return [*content, ("More", {"fields": rest}), publication]
 
     def get_readonly_fields(self, request, obj=None):
         # Everything, for whoever may not change the event: the change view does this itself, the

@@ -16,6 +16,13 @@ from .locking import conflict_message, locked_revision
 State = Event.ReviewState
 
 
+def editable_fields(model):
+    """Every field an editor writes, in the model's order: a new field is on the form, in imports
+    and exports from its migration on."""
+    fields = (*model._meta.concrete_fields, *model._meta.many_to_many)
+    return [f.name for f in fields if f.editable and not f.primary_key]
+
+
 class EventAdminForm(forms.ModelForm):
     """The admin's event form. `user` is set on the class by EventAdmin.get_form for each request."""
 
@@ -36,12 +43,7 @@ class EventAdminForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = (
-            "title", "kind", "features", "summary", "description", "country", "apps", "status",
-            "started_on", "started_precision", "ended_on", "ended_precision", "announced_on",
-            "authority", "owner", "legal_basis", "stated_reason", "users_affected", "users_affected_note",
-            "promoted_alternative", "sources", "related", "review_state",
-        )  # fmt: skip
+        fields = editable_fields(Event)  # EventAdmin.fieldsets lays them out
         # Short enough for the date and its precision to sit side by side.
         help_texts = {"started_on": "When it took effect (a month or year: its first day)."}
 

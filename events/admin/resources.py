@@ -29,6 +29,8 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from events.models import App, Authority, Country, Event, Owner, Source, review
 
+from .forms import editable_fields
+
 SEPARATOR = ";"
 
 
@@ -107,34 +109,8 @@ class EventResource(resources.ModelResource):
 
     class Meta:
         model = Event
-        fields = (
-            "id",
-            "title",
-            "country",
-            "apps",
-            "owner",
-            "kind",
-            "features",
-            "status",
-            "started_on",
-            "started_precision",
-            "ended_on",
-            "ended_precision",
-            "announced_on",
-            "authority",
-            "legal_basis",
-            "stated_reason",
-            "summary",
-            "description",
-            "users_affected",
-            "users_affected_note",
-            "sources",
-            "promoted_alternative",
-            "related",
-            "review_state",
-            "revision",
-            "updated_at",
-        )
+        # Every field an editor writes, in the model's order, so that a new one imports and exports too.
+        fields = ("id", *editable_fields(Event), "revision", "updated_at")
         export_order = fields
         import_id_fields = ("id",)
         clean_model_instances = True

@@ -9,7 +9,8 @@ import csv
 
 from django.http import StreamingHttpResponse
 
-from .records import EVENT_COLUMNS, event_records
+from .records import event_records
+from .shape import CSV_COLUMNS, LIST_COLUMNS, LIST_FIELDS
 
 BATCH = 1000
 LICENCE = "CC-BY-4.0"
@@ -22,92 +23,9 @@ class _Echo:
         return value
 
 
-def _joined(values):
-    return ";".join("" if value is None else str(value) for value in values)
-
-
-def _iso(value):
-    return "" if value is None else value.isoformat()
-
-
-EVENT_CSV_COLUMNS = [
-    "id",
-    "title",
-    "page_url",
-    "country",
-    "country_name",
-    "apps",
-    "app_names",
-    "app_owners",
-    "owner",
-    "owner_name",
-    "authority",
-    "authority_name",
-    "promoted_alternative",
-    "kind",
-    "status",
-    "features",
-    "started_on",
-    "started_precision",
-    "ended_on",
-    "ended_precision",
-    "announced_on",
-    "legal_basis",
-    "stated_reason",
-    "summary",
-    "users_affected",
-    "users_affected_note",
-    "source_urls",
-    "source_publishers",
-    "dataset",
-    "statement_speakers",
-    "related",
-    "updated_at",
-]
-
-
 def event_csv_row(record):
-    """One flat line of an event record: lists joined by `;`, dates in ISO 8601."""
-    owner, authority, alternative = record["owner"], record["authority"], record["promoted_alternative"]
-    datasets = [
-        f"{source['publisher']}: {source['title']}" if source["publisher"] else source["title"]
-        for source in record["sources"]
-        if source["kind"] == "dataset"
-    ]
-    return [
-        record["id"],
-        record["title"],
-        record["page_url"],
-        record["country"]["code"],
-        record["country"]["name"],
-        _joined(app["slug"] for app in record["apps"]),
-        _joined(app["name"] for app in record["apps"]),
-        _joined(app["owner"]["slug"] if app["owner"] else "" for app in record["apps"]),
-        owner["slug"] if owner else "",
-        owner["name"] if owner else "",
-        authority["slug"] if authority else "",
-        authority["name"] if authority else "",
-        alternative["slug"] if alternative else "",
-        record["kind"],
-        record["status"],
-        _joined(record["features"] or []),
-        _iso(record["started_on"]),
-        record["started_precision"],
-        _iso(record["ended_on"]),
-        record["ended_precision"] or "",
-        _iso(record["announced_on"]),
-        record["legal_basis"],
-        record["stated_reason"],
-        record["summary"],
-        "" if record["users_affected"] is None else record["users_affected"],
-        record["users_affected_note"],
-        _joined(source["url"] for source in record["sources"]),
-        _joined(source["publisher"] for source in record["sources"]),
-        _joined(datasets),
-        _joined(statement["speaker"] for statement in record["statements"]),
-        _joined(record["related"]),
-        _iso(record["updated_at"]),
-    ]
+    """One flat line of an event record, as shape.py writes each field: lists joined by `;`, ISO dates."""
+    return [write(record[spec.name]) for spec in LIST_FIELDS for _column, write in spec.csv]
 
 
 def keyset_batches(queryset, keyset, columns, batch=BATCH):
@@ -143,6 +61,6 @@ def stream_csv(filename, header, batches):
 def events_csv(request, queryset, keyset):
     batches = (
         [event_csv_row(record) for record in event_records(rows, request)]
-        for rows in keyset_batches(queryset, keyset, EVENT_COLUMNS, BATCH)
+        for rows in keyset_batches(queryset, keyset, LIST_COLUMNS, BATCH)
     )
-    return stream_csv(f"tracker-events-{LICENCE}.csv", EVENT_CSV_COLUMNS, batches)
+    return stream_csv(f"tracker-events-{LICENCE}.csv", CSV_COLUMNS, batches)

@@ -1,8 +1,8 @@
-"""The one place that decides what an event looks like in the API (JSON and CSV alike).
+"""Event records for the API (JSON and CSV alike), built as shape.py declares them.
 
 The lean path: instead of model instances and nested serializers, each query fetches exactly the
-columns shown (values_list), and plain functions assemble dicts that orjson writes. A page of
-events costs the same five queries whatever its size:
+columns shown (values_list), and the shape's plain functions assemble dicts that orjson writes. A
+page of events costs the same five queries whatever its size:
 
 1. the page: the event's own columns with its country, owner, authority and promoted
    alternative joined in (LEFT JOINs on to-one relations);
@@ -22,34 +22,7 @@ from django.urls import reverse
 from events.models import Event, Statement
 from events.models.visibility import is_public
 
-# Columns of query 1, in order. `Row` below gives them names.
-EVENT_COLUMNS = (
-    "id",
-    "title",
-    "country_id",
-    "country__name",
-    "owner__slug",
-    "owner__name",
-    "authority__slug",
-    "authority__name",
-    "promoted_alternative__slug",
-    "promoted_alternative__name",
-    "kind",
-    "status",
-    "features",
-    "started_on",
-    "started_precision",
-    "ended_on",
-    "ended_precision",
-    "announced_on",
-    "legal_basis",
-    "stated_reason",
-    "summary",
-    "users_affected",
-    "users_affected_note",
-    "updated_at",
-)
-DETAIL_COLUMNS = (*EVENT_COLUMNS, "description")
+from .shape import FIELDS, LIST_FIELDS
 
 
 def _ref(slug, name):
@@ -127,66 +100,21 @@ class Related:
             self.related[event_id].append(other_id)
 
 
+def _plan(fields):
+    """(name, the slice of the row it reads, build) for each field, the slices counted once."""
+    plan, start = [], 0
+    for spec in fields:
+        plan.append((spec.name, slice(start, start + len(spec.columns)), spec.build))
+        start += len(spec.columns)
+    return plan
+
+
+LIST_PLAN, DETAIL_PLAN = _plan(LIST_FIELDS), _plan(FIELDS)
+
+
 def event_records(rows, request, detail=False):
-    """Dicts for rows of EVENT_COLUMNS (DETAIL_COLUMNS when `detail`), in the rows' order."""
+    """Dicts for rows of LIST_COLUMNS (DETAIL_COLUMNS when `detail`), in the rows' order (shape.py)."""
     related = Related([row[0] for row in rows])
     page_url = url_maker(request, "event-detail")
-    records = []
-    for row in rows:
-        (
-            pk,
-            title,
-            country_code,
-            country_name,
-            owner_slug,
-            owner_name,
-            authority_slug,
-            authority_name,
-            alternative_slug,
-            alternative_name,
-            kind,
-            status,
-            features,
-            started_on,
-            started_precision,
-            ended_on,
-            ended_precision,
-            announced_on,
-            legal_basis,
-            stated_reason,
-            summary,
-            users_affected,
-            users_affected_note,
-            updated_at,
-        ) = row[: len(EVENT_COLUMNS)]
-        record = {
-            "id": pk,
-            "title": title,
-            "page_url": page_url(pk),
-            "country": {"code": country_code, "name": country_name},
-            "apps": related.apps[pk],
-            "owner": _ref(owner_slug, owner_name),
-            "authority": _ref(authority_slug, authority_name),
-            "promoted_alternative": _ref(alternative_slug, alternative_name),
-            "kind": kind,
-            "status": status,
-            "features": features,
-            "started_on": started_on,
-            "started_precision": started_precision,
-            "ended_on": ended_on,
-            "ended_precision": ended_precision or None,
-            "announced_on": announced_on,
-            "legal_basis": legal_basis,
-            "stated_reason": stated_reason,
-            "summary": summary,
-            "users_affected": users_affected,
-            "users_affected_note": users_affected_note,
-            "sources": related.sources[pk],
-            "statements": related.statements[pk],
-            "related": related.related[pk],
-            "updated_at": updated_at,
-        }
-        if detail:
-            record["description"] = row[len(EVENT_COLUMNS)]
-        records.append(record)
-    return records
+    plan = DETAIL_PLAN if detail else LIST_PLAN
+    return [{name: build(row[part], related, row[0], page_url) for name, part, build in plan} for row in rows]

@@ -1,14 +1,13 @@
-"""The shapes of API responses, declared for the OpenAPI schema.
+"""The shapes of API responses other than an event's own, declared for the OpenAPI schema.
 
 The views build plain dicts (records.py, reference.py) for speed; these serializers describe
-those dicts field by field so that drf-spectacular documents them, and the test suite
-(schemathesis) checks every response against that description. Keep both in step.
+those dicts so that drf-spectacular documents them, and schemathesis checks every response
+against that description. An event's record and its schema both come from shape.py.
 """
 
 from rest_framework import serializers
 
-from events.dates import Precision
-from events.models import App, Authority, Event, Owner, Source
+from events.models import App, Authority, Owner, Source
 
 
 class Ref(serializers.Serializer):
@@ -43,40 +42,6 @@ class StatementOut(serializers.Serializer):
     text = serializers.CharField()
     said_on = serializers.DateField(allow_null=True)
     source_url = serializers.URLField(allow_null=True, help_text="The document that reports the statement.")
-
-
-class EventOut(serializers.Serializer):
-    """A published event with everything a reader needs, as in lists, detail and CSV."""
-
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    page_url = serializers.URLField(help_text="The event's public page.")
-    country = CountryRef()
-    apps = AppRef(many=True)
-    owner = Ref(allow_null=True, help_text="The company targeted as such, e.g. by an extremist designation.")
-    authority = Ref(allow_null=True, help_text="Who ordered or carried out the measure.")
-    promoted_alternative = Ref(allow_null=True, help_text="The app the authorities push instead, e.g. MAX.")
-    kind = serializers.ChoiceField(choices=Event.Kind.choices)
-    status = serializers.ChoiceField(choices=Event.Status.choices)
-    features = serializers.ListField(child=serializers.ChoiceField(choices=Event.Feature.choices))
-    started_on = serializers.DateField(help_text="A date known to the month or year is its first day.")
-    started_precision = serializers.ChoiceField(choices=Precision.choices)
-    ended_on = serializers.DateField(allow_null=True, help_text="Null while in force.")
-    ended_precision = serializers.ChoiceField(choices=Precision.choices, allow_null=True)
-    announced_on = serializers.DateField(allow_null=True)
-    legal_basis = serializers.CharField(allow_blank=True)
-    stated_reason = serializers.CharField(allow_blank=True)
-    summary = serializers.CharField(allow_blank=True)
-    users_affected = serializers.IntegerField(allow_null=True)
-    users_affected_note = serializers.CharField(allow_blank=True)
-    sources = SourceOut(many=True)
-    statements = StatementOut(many=True)
-    related = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of related published events.")
-    updated_at = serializers.DateTimeField()
-
-
-class EventDetailOut(EventOut):
-    description = serializers.CharField(allow_blank=True, help_text="The full account, with context.")
 
 
 class CountryOut(serializers.Serializer):

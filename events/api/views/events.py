@@ -10,11 +10,11 @@ from events.models import Event
 from ..base import ApiView, raise_if
 from ..export import events_csv
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, csv_paging_errors, parse_date, parse_datetime
-from ..records import DETAIL_COLUMNS, EVENT_COLUMNS, event_records
+from ..records import event_records
 from ..remember import filter_key, remembered
 from ..renderers import CSVRenderer, ORJSONRenderer
 from ..schema import COMMON_ERRORS, CSV, NOT_FOUND, common_parameters, event_filter_parameters, page_parameters
-from ..serializers import EventDetailOut, EventOut
+from ..shape import DETAIL_COLUMNS, LIST_COLUMNS, EventDetailOut, EventOut
 
 DEFAULT_ORDERING = "-started_on"
 
@@ -78,7 +78,7 @@ class EventList(ApiView):
             return events_csv(request, queryset, keyset)
         count = remembered("count", self.version, filters, queryset.count)
         page = self.paginator.paginate(
-            request, queryset, keyset, EVENT_COLUMNS, size, cursor, order_name=ordering, count=count
+            request, queryset, keyset, LIST_COLUMNS, size, cursor, order_name=ordering, count=count
         )
         return Response(self.paginator.response_data(page, event_records(page.rows, request)))
 
