@@ -142,6 +142,7 @@ FIELDS = [
         serializers.URLField(help_text="The event's public page."),
     ),
     ref("country", key="code"),
+    own("scope"),
     Field(
         "apps",
         build=lambda values, related, pk, page_url: related.apps[pk],

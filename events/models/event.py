@@ -152,6 +152,12 @@ class Event(models.Model):
         related_name="targeted_events",
         help_text="The company targeted as such, e.g. by an extremist designation.",
     )
+    scope = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where it applies when not in the whole country: regions, cities or networks, "
+        "e.g. Jammu and Kashmir, or MTS and Beeline. Blank: nationwide.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices, help_text="What sort of measure it is.")
     features = models.JSONField(
         default=list,
