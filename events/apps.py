@@ -6,7 +6,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Tracker records"
 
     def ready(self):
-        # Every save of a public record drops the public's kept answers; see events/signals.py.
-        from . import signals
+        # Every save of a public record drops the public's kept answers; see events/freshness.py.
+        from . import freshness
 
-        signals.connect()
+        freshness.connect_signals()

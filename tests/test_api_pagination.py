@@ -117,7 +117,7 @@ def test_a_tampered_or_foreign_cursor_is_a_400(client, events):
 def test_a_page_costs_the_same_queries_at_any_depth(client, events, django_assert_num_queries):
     _seen, pages = walk(client, f"{URL}?page_size=4")
     # Queries: data version (ETag), page, apps, sources, statements, related events; the count
-    # was remembered by the walk (events/api/remember.py).
+    # was remembered by the walk (events/freshness.py).
     with django_assert_num_queries(6):
         client.get(URL + "?page_size=4")
     with django_assert_num_queries(6):

@@ -1,5 +1,5 @@
-"""Counts remembered until the data changes (events/api/remember.py), and kept public answers
-dropped as soon as an editor publishes or changes an event (tracker/caching.py, events/signals.py)."""
+"""Counts remembered until the data changes (events/freshness.py), and kept public answers
+dropped as soon as an editor publishes or changes an event (events/freshness.py, tracker/caching.py)."""
 
 import pytest
 from django.core.cache import cache

@@ -90,7 +90,7 @@ def test_editors_always_get_fresh_answers_that_no_shared_cache_keeps(seed):
     anonymous.get(f"/events/{event.pk}/")
     event.title = "Renamed by an editor"
     event.save()
-    # The save dropped the kept answer (events/signals.py): the public sees the edit at once.
+    # The save dropped the kept answer (events/freshness.py): the public sees the edit at once.
     assert b"Renamed by an editor" in anonymous.get(f"/events/{event.pk}/").content
     answer = editor.get(f"/events/{event.pk}/")
     assert b"Renamed by an editor" in answer.content

@@ -15,11 +15,9 @@ expired copy (for at most the time that one render takes): otherwise every reade
 that moment would render the same expensive page at once, just when the site is busiest.
 
 Kept answers are dropped as soon as editors publish or change anything the public sees: every key
-includes a *generation* number kept in the same cache, which each save or delete of an event,
-source, statement, app, owner or authority (and each change of an event's apps, sources or related
-events) bumps (events/signals.py). Old entries are then never looked up again and expire on their
-own. With Redis every worker sees the bump at once; with the per-process fallback cache only the
-process that saved does, and the others keep their copy for at most PUBLIC_CACHE_SECONDS.
+includes the *generation* (events/freshness.py, which explains both of the tracker's clocks of
+change), bumped by every save of public data. Old entries are then never looked up again and
+expire on their own.
 
 Only an anonymous GET or HEAD answered 200 that says nothing about caching itself, sets no cookie
 and does not vary by cookie is kept; never the admin. Editors (any request with a session
@@ -33,29 +31,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key, patch_cache_control
 
+from events.freshness import generation
+
 KEY_PREFIX = "public"
 # Longest time one request may hold the right to render an expired answer again.
 REFRESH_SECONDS = 30
-GENERATION_KEY = "public:generation"
-
-
-def generation():
-    """The current generation of the public data (see the module docstring); 0 with no cache."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # Started from the clock, not 0: if the number is ever evicted, its next value cannot
-        # coincide with one that older kept answers were stored under.
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY, 0)
-    return value
-
-
-def bump_generation():
-    """Drop every kept public answer (and remembered count) by moving to the next generation."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet, evicted, or the dummy cache
-        cache.add(GENERATION_KEY, time.time_ns(), None)
 
 
 def key_prefix():

@@ -5,8 +5,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.settings import api_settings
 
 from events.filters import parameter_errors
+from events.freshness import data_version, etag_for, not_modified
 
-from .conditional import data_version, etag_for, not_modified
 from .renderers import ORJSONRenderer
 from .throttling import AnonRateThrottle, Throttled
 
@@ -28,9 +28,9 @@ class ApiView(GenericAPIView):
     renderer_classes = [ORJSONRenderer]
     throttle_classes = [AnonRateThrottle]
     accepted_params = frozenset()
-    # Answer 304 to a client whose ETag matches the current data version (see conditional.py).
+    # Answer 304 to a client whose ETag matches the current data version (events/freshness.py).
     conditional = True
-    # The data version read for the ETag, for what is remembered by version (remember.py).
+    # The data version read for the ETag, for what is remembered by version (events/freshness.py).
     version = None
 
     def get(self, request, *args, **kwargs):

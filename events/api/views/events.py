@@ -5,13 +5,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from events.filters import EventFilterSet
+from events.freshness import filter_key, remembered
 from events.models import Event
 
 from ..base import ApiView, raise_if
 from ..export import events_csv
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, csv_paging_errors, parse_date, parse_datetime
 from ..records import event_records
-from ..remember import filter_key, remembered
 from ..renderers import CSVRenderer, ORJSONRenderer
 from ..schema import COMMON_ERRORS, CSV, NOT_FOUND, common_parameters, event_filter_parameters, page_parameters
 from ..shape import DETAIL_COLUMNS, LIST_COLUMNS, EventDetailOut, EventOut
@@ -33,7 +33,7 @@ assert set(ORDERINGS) == set(EventFilterSet.ORDERINGS)
 
 def filter_events(request, exclude=()):
     """Published events narrowed by the event filters in the query string, the ordering, the
-    filters as a normalised key (for remembered counts, see remember.py) and the errors (DRF's
+    filters as a normalised key (for remembered counts, see events/freshness.py) and the errors (DRF's
     body shape) of any bad filter.
 
     Parameters other than the filters (pagination, format, `by`) are the caller's to check; only

@@ -1,12 +1,10 @@
 """/api/v1/measurements/: OONI measurement counts per country, app and day, as JSON or CSV."""
 
-import hashlib
-
-from django.utils.cache import get_conditional_response
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from events.filters import MeasurementFilterSet
+from events.freshness import body_etag, not_modified
 from events.models import Measurement
 
 from ..base import ApiView, raise_if
@@ -108,10 +106,9 @@ class MeasurementList(ApiView):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
             response.render()
-            etag = 'W/"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"'
+            etag = body_etag(response.content)
             response["ETag"] = etag
-            not_modified = get_conditional_response(request, etag=etag)
-            if not_modified is not None:
-                not_modified["ETag"] = etag
-                return not_modified
+            unchanged = not_modified(request, etag)
+            if unchanged is not None:
+                return unchanged
         return response

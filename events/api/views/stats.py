@@ -10,10 +10,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from events.filters import EventFilterSet
+from events.freshness import remembered
 from events.models import Event
 
 from ..base import ApiView, raise_if
-from ..remember import remembered
 from ..schema import COMMON_ERRORS, common_parameters, event_filter_parameters
 from ..serializers import StatsOut
 from .events import filter_events
@@ -106,5 +106,5 @@ class Stats(ApiView):
                 "results": [{"key": key, "label": label, "count": n} for key, label, n in groups],
             }
 
-        # Remembered until the data changes (remember.py): a GROUP BY over every matching event.
+        # Remembered until the data changes (events/freshness.py): a GROUP BY over every matching event.
         return Response(remembered(f"stats-{by}", self.version, filters, compute))
