@@ -105,7 +105,7 @@ def test_workflow_refuses_a_jump_from_draft_to_published():
 def test_duplicate_app_slug_is_refused_with_a_clear_message():
     AppFactory(slug="whatsapp")
     errors = errors_of(App(slug="whatsapp", name="WhatsApp again", category=App.Category.MESSAGING))
-    assert errors["slug"] == ["Another app already uses this slug; choose a different one."]
+    assert errors["slug"] == ["App with this slug already exists: choose a different slug."]
 
 
 def test_upper_case_slug_is_refused():

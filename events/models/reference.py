@@ -12,6 +12,35 @@ lowercase_slug = RegexValidator(
     r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",
     "Use lower-case letters, digits and single hyphens or underscores only, e.g. whatsapp or snap-inc.",
 )
+UNIQUE_SLUG = "%(model_name)s with this slug already exists: choose a different slug."
+
+
+class Named(models.Model):
+    """What owners, apps and authorities share: a stable slug for URLs and filters, a name, a
+    website and a short description; ordered and shown by name, with a page at /<kind>s/<slug>/."""
+
+    url_name = None  # the public page's URL name
+
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[lowercase_slug],
+        help_text="Stable lower-case identifier used in URLs and filters, e.g. whatsapp, meta or roskomnadzor.",
+        error_messages={"unique": UNIQUE_SLUG},
+    )
+    name = models.CharField(max_length=200, help_text="Name as commonly written, e.g. WhatsApp or Meta Platforms.")
+    website = models.URLField(max_length=500, blank=True, help_text="Official website.")
+    description = models.TextField(blank=True, help_text="A sentence or two on who or what this is.")
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, args=[self.slug])
 
 
 class Country(models.Model):
@@ -51,8 +80,10 @@ class Country(models.Model):
         return reverse("country-detail", args=[self.code.lower()])
 
 
-class Owner(models.Model):
+class Owner(Named):
     """A company, state body or person behind apps, and sometimes itself the target of a measure."""
+
+    url_name = "owner-detail"
 
     class Kind(models.TextChoices):
         COMPANY = "company", "Company"
@@ -61,14 +92,6 @@ class Owner(models.Model):
         NONPROFIT = "nonprofit", "Non-profit"
         OTHER = "other", "Other"
 
-    slug = models.SlugField(
-        max_length=80,
-        unique=True,
-        validators=[lowercase_slug],
-        help_text="Stable lower-case identifier used in URLs and filters, e.g. meta.",
-        error_messages={"unique": "Another owner already uses this slug; choose a different one."},
-    )
-    name = models.CharField(max_length=200, help_text="Name as commonly written, e.g. Meta Platforms.")
     kind = models.CharField(
         max_length=20, choices=Kind.choices, default=Kind.COMPANY, help_text="What sort of body it is."
     )
@@ -88,24 +111,15 @@ class Owner(models.Model):
         related_name="subsidiaries",
         help_text="The owner that controls this one, if any.",
     )
-    website = models.URLField(max_length=500, blank=True, help_text="Official website.")
-    description = models.TextField(blank=True, help_text="A sentence or two on who this is.")
     history = HistoricalRecords()
 
     objects = OwnerQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["name"]
 
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("owner-detail", args=[self.slug])
-
-
-class App(models.Model):
+class App(Named):
     """An app or online service that measures target."""
+
+    url_name = "app-detail"
 
     class Category(models.TextChoices):
         MESSAGING = "messaging", "Messaging"
@@ -117,14 +131,6 @@ class App(models.Model):
         SEARCH = "search", "Search"
         OTHER = "other", "Other"
 
-    slug = models.SlugField(
-        max_length=80,
-        unique=True,
-        validators=[lowercase_slug],
-        help_text="Stable lower-case identifier used in URLs and filters, e.g. whatsapp.",
-        error_messages={"unique": "Another app already uses this slug; choose a different one."},
-    )
-    name = models.CharField(max_length=200, help_text="Name as commonly written, e.g. WhatsApp.")
     owner = models.ForeignKey(
         Owner,
         on_delete=models.PROTECT,
@@ -136,24 +142,15 @@ class App(models.Model):
     category = models.CharField(
         max_length=20, choices=Category.choices, default=Category.OTHER, help_text="What sort of service it is."
     )
-    website = models.URLField(max_length=500, blank=True, help_text="Official website.")
-    description = models.TextField(blank=True, help_text="A sentence or two on what it is.")
     history = HistoricalRecords()
 
     objects = AppQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["name"]
 
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("app-detail", args=[self.slug])
-
-
-class Authority(models.Model):
+class Authority(Named):
     """A body that ordered or carried out a measure: a regulator, a court, a ministry, an operator."""
+
+    url_name = "authority-detail"
 
     class Kind(models.TextChoices):
         REGULATOR = "regulator", "Regulator"
@@ -164,12 +161,12 @@ class Authority(models.Model):
         OPERATOR = "operator", "Network operator"
         OTHER = "other", "Other"
 
-    slug = models.SlugField(
+    slug = models.SlugField(  # longer than the others': authorities' names are long
         max_length=120,
         unique=True,
         validators=[lowercase_slug],
-        help_text="Stable lower-case identifier used in URLs and filters, e.g. roskomnadzor.",
-        error_messages={"unique": "Another authority already uses this slug; choose a different one."},
+        help_text=Named._meta.get_field("slug").help_text,
+        error_messages={"unique": UNIQUE_SLUG},
     )
     name = models.CharField(max_length=300, help_text="Full name, e.g. Tverskoy District Court of Moscow.")
     kind = models.CharField(
@@ -183,18 +180,9 @@ class Authority(models.Model):
         related_name="authorities",
         help_text="The country whose body this is.",
     )
-    website = models.URLField(max_length=500, blank=True, help_text="Official website.")
-    description = models.TextField(blank=True, help_text="A sentence or two on what it does.")
     history = HistoricalRecords()
 
     objects = AuthorityQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(Named.Meta):
         verbose_name_plural = "authorities"
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("authority-detail", args=[self.slug])
