@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from events.models import Event
 from tests.factories import (
@@ -17,15 +16,6 @@ from tests.factories import (
 )
 
 URL = "/api/v1/events/"
-
-
-@pytest.fixture(autouse=True)
-def unthrottled(settings):
-    """Throttling is tested on its own (test_api_citizenship); here it must not interfere. The
-    request counters go afterwards, so that no later test inherits this module's requests."""
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}
-    yield
-    cache.clear()
 
 
 def ids(client, query="", status=200):
@@ -221,14 +211,14 @@ def test_detail_accepts_no_filters(client):
 
 
 @pytest.mark.django_db
-def test_seed_story_apps_restricted_in_russia_on_new_years_eve_2025(client, seed):
+def test_seed_story_apps_restricted_in_russia_on_new_years_eve_2025(client, seed_each):
     results = client.get(URL + "?country=ru&active_on=2025-12-31&page_size=1000").json()["results"]
     apps = {app["slug"] for event in results for app in event["apps"]}
     assert apps == {"facebook", "instagram", "whatsapp", "telegram", "snapchat", "facetime"}
 
 
 @pytest.mark.django_db
-def test_seed_story_events_about_whatsapp_with_their_sources(client, seed):
+def test_seed_story_events_about_whatsapp_with_their_sources(client, seed_each):
     results = client.get(URL + "?app=whatsapp").json()["results"]
     assert [e["started_on"] for e in results] == ["2026-02-12", "2025-08-13"]
     assert all(e["sources"] and all(s["url"].startswith("https://") for s in e["sources"]) for e in results)

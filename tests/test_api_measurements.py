@@ -5,22 +5,12 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
 
 from events.models import Measurement
 from tests.factories import AppFactory, country
 
 URL = "/api/v1/measurements/"
 CREDIT = "OONI MAT aggregation, CC BY 4.0"
-
-
-@pytest.fixture(autouse=True)
-def unthrottled(settings):
-    """Throttling is tested on its own (test_api_citizenship); here it must not interfere. The
-    request counters go afterwards, so that no later test inherits this module's requests."""
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -12,15 +12,6 @@ from tests.factories import EventFactory
 URL = "/api/v1/events/"
 
 
-@pytest.fixture(autouse=True)
-def unthrottled(settings):
-    """Throttling is tested on its own (test_api_citizenship); here it must not interfere. The
-    request counters go afterwards, so that no later test inherits this module's requests."""
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def events(db):
     """23 events with many shared start and end dates (ties) and some still in force (no end)."""

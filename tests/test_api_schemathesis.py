@@ -5,7 +5,6 @@ what the schema documents (status code, content type, headers, body)."""
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.cache import cache
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
@@ -21,15 +20,6 @@ CHECKS = [
     checks.response_headers_conformance,
     checks.response_schema_conformance,
 ]
-
-
-@pytest.fixture(autouse=True)
-def unthrottled(settings):
-    """Throttling is tested on its own (test_api_citizenship); here it must not interfere. The
-    request counters go afterwards, so that no later test inherits this module's requests."""
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "1000000/minute"}}
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,19 +3,9 @@
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from events.models import Event
 from tests.factories import AppFactory, EventFactory, OwnerFactory, country
-
-
-@pytest.fixture(autouse=True)
-def unthrottled(settings):
-    """Throttling is tested on its own (test_api_citizenship); here it must not interfere. The
-    request counters go afterwards, so that no later test inherits this module's requests."""
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}
-    yield
-    cache.clear()
 
 
 @pytest.fixture

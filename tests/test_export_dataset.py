@@ -34,7 +34,7 @@ def as_csv(value):
 
 
 @pytest.fixture
-def records(seed):
+def records(seed_each):
     """The seed story plus what must stay out and a chain of owners that must come in."""
     parent = OwnerFactory(slug="holding", name="Holding", country=Country.objects.get(code="CY"))
     owner = OwnerFactory(slug="subsidiary", name="Subsidiary", parent=parent)

@@ -38,7 +38,7 @@ def entry_titles(entries):
     return [entry.find(f"{ATOM}title").text for entry in entries]
 
 
-def test_events_feed_is_valid_atom_with_every_published_event(client, seed):
+def test_events_feed_is_valid_atom_with_every_published_event(client, seed_each):
     root, entries = atom(client, "/feeds/events/")
     assert root.find(f"{ATOM}title").text == "App Blocking Tracker: latest events"
     assert len(entries) == 8
@@ -51,7 +51,7 @@ def test_events_feed_is_valid_atom_with_every_published_event(client, seed):
     assert {"Russia", "Telegram"} <= categories
 
 
-def test_a_corrected_event_comes_first_as_an_updated_entry(client, seed):
+def test_a_corrected_event_comes_first_as_an_updated_entry(client, seed_each):
     snapchat = Event.objects.get(title="Russia blocks Snapchat")
     snapchat.summary = "Corrected summary."
     snapchat.save()
@@ -59,7 +59,7 @@ def test_a_corrected_event_comes_first_as_an_updated_entry(client, seed):
     assert entry_titles(entries)[0] == "Russia blocks Snapchat"
 
 
-def test_country_feed_holds_that_country_only(client, seed):
+def test_country_feed_holds_that_country_only(client, seed_each):
     EventFactory(title="Ukraine blocks VK", country=country("UA"))
     _root, entries = atom(client, "/feeds/countries/ru/")
     assert len(entries) == 8 and "Ukraine blocks VK" not in entry_titles(entries)
@@ -68,7 +68,7 @@ def test_country_feed_holds_that_country_only(client, seed):
     assert client.get("/feeds/countries/xx/").status_code == 404
 
 
-def test_app_feed_holds_that_apps_events_only(client, seed):
+def test_app_feed_holds_that_apps_events_only(client, seed_each):
     root, entries = atom(client, "/feeds/apps/whatsapp/")
     assert root.find(f"{ATOM}title").text == "App Blocking Tracker: events about WhatsApp"
     assert set(entry_titles(entries)) == {
@@ -78,7 +78,7 @@ def test_app_feed_holds_that_apps_events_only(client, seed):
     assert client.get("/feeds/apps/nope/").status_code == 404
 
 
-def test_feeds_leave_out_unpublished_events(client, seed):
+def test_feeds_leave_out_unpublished_events(client, seed_each):
     for state in (Event.ReviewState.DRAFT, Event.ReviewState.IN_REVIEW, Event.ReviewState.RETRACTED):
         EventFactory(title=f"Hidden {state}", review_state=state)
     for url in ("/feeds/events/", "/feeds/countries/ru/"):
@@ -91,7 +91,7 @@ def test_an_empty_feed_is_still_valid_atom(client, db):
     assert entries == []
 
 
-def test_pages_link_their_feeds_for_readers_to_discover(client, seed):
+def test_pages_link_their_feeds_for_readers_to_discover(client, seed_each):
     for url, feed in [
         ("/", "/feeds/events/"),
         ("/timeline/", "/feeds/events/"),

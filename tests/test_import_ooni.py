@@ -74,7 +74,7 @@ def test_each_row_becomes_one_measurement_linked_to_the_tested_app(tmp_path):
     assert (tor.app.slug, tor.app.category, tor.app.owner.slug) == ("tor", "vpn", "tor-project")
 
 
-def test_apps_from_the_seed_are_reused(tmp_path, seed):
+def test_apps_from_the_seed_are_reused(tmp_path, seed_each):
     whatsapp = App.objects.get(slug="whatsapp")
     run(write(tmp_path / "ooni.csv", [line(test="whatsapp")]))
     assert Measurement.objects.get().app == whatsapp
@@ -143,7 +143,7 @@ def test_missing_columns_are_named(tmp_path):
 
 
 @pytest.mark.skipif(not REAL_FILE.exists(), reason=f"the real OONI file is not at {REAL_FILE}")
-def test_the_real_imap_file_imports_every_row_quickly_and_a_second_run_changes_nothing(seed):
+def test_the_real_imap_file_imports_every_row_quickly_and_a_second_run_changes_nothing(seed_each):
     started = time.monotonic()
     out = run(REAL_FILE)
     seconds = time.monotonic() - started

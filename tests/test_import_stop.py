@@ -199,7 +199,7 @@ def test_apps_and_owners_are_created_with_stable_slugs_and_unknown_names_get_no_
     assert (unknown.name, unknown.owner, unknown.category) == ("Snaptish", None, "other")
 
 
-def test_existing_apps_are_reused_and_left_as_they_are(tmp_path, seed):
+def test_existing_apps_are_reused_and_left_as_they_are(tmp_path, seed_each):
     telegram = App.objects.get(slug="telegram")
     run(write_csv(tmp_path / "stop.csv", [row(telegram_affected="Yes", other_affected="")]))
     assert Event.objects.get(import_key__startswith="stop:").apps.get(slug="telegram") == telegram

@@ -46,7 +46,7 @@ FILTER_CASES = [
 ]
 
 
-def test_each_filter_narrows_the_timeline(client, seed):
+def test_each_filter_narrows_the_timeline(client, seed_each):
     # One test over all cases: the seed loads once rather than once per case.
     for query, expected in FILTER_CASES:
         response = client.get(f"/timeline/?{query}")
@@ -54,7 +54,7 @@ def test_each_filter_narrows_the_timeline(client, seed):
         assert len(titles(response)) == expected, query
 
 
-def test_the_form_shows_the_filters_in_the_url(client, seed):
+def test_the_form_shows_the_filters_in_the_url(client, seed_each):
     response = client.get("/timeline/?country=RU&app=whatsapp&kind=full_block&year=2026&search=MAX")
     state = form_state(response)
     assert state["country"] == "ru" and state["app"] == "whatsapp" and state["kind"] == "full_block"
@@ -62,7 +62,7 @@ def test_the_form_shows_the_filters_in_the_url(client, seed):
     assert titles(response) == ["Russia fully blocks WhatsApp and promotes the state messenger MAX"]
 
 
-def test_selects_offer_only_values_that_occur_in_published_events(client, seed):
+def test_selects_offer_only_values_that_occur_in_published_events(client, seed_each):
     doc = lxml.html.fromstring(client.get("/timeline/").content)
     assert doc.xpath("//select[@name='country']/option/@value") == ["", "ru"]
     assert doc.xpath("//select[@name='year']/option/@value") == ["", "2026", "2025", "2022"]
@@ -75,12 +75,12 @@ def test_selects_offer_only_values_that_occur_in_published_events(client, seed):
     assert fields <= labels  # every field has its label
 
 
-def test_a_comma_list_from_a_shared_link_is_kept_by_the_form(client, seed):
+def test_a_comma_list_from_a_shared_link_is_kept_by_the_form(client, seed_each):
     state = form_state(client.get("/timeline/?kind=full_block,partial_block"))
     assert state["kind"] == "full_block,partial_block"
 
 
-def test_the_q_parameter_and_empty_fields_redirect_to_the_tidy_address(client, seed):
+def test_the_q_parameter_and_empty_fields_redirect_to_the_tidy_address(client, seed_each):
     response = client.get("/timeline/?q=telegram&country=&app=&ordering=-started_on")
     assert response.status_code == 302
     assert response["Location"] == "/timeline/?search=telegram"
@@ -99,7 +99,7 @@ INVALID_CASES = [
 ]
 
 
-def test_invalid_filters_answer_400_and_say_what_is_wrong(client, seed):
+def test_invalid_filters_answer_400_and_say_what_is_wrong(client, seed_each):
     for query, parameter, message in INVALID_CASES:
         response = client.get(f"/timeline/?{query}")
         assert response.status_code == 400, query
@@ -110,7 +110,7 @@ def test_invalid_filters_answer_400_and_say_what_is_wrong(client, seed):
         assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"]
 
 
-def test_active_filters_can_be_removed_one_by_one(client, seed):
+def test_active_filters_can_be_removed_one_by_one(client, seed_each):
     doc = lxml.html.fromstring(client.get("/timeline/?country=ru&app=whatsapp").content)
     chips = {
         " ".join(li.xpath("span")[0].text_content().split()): li.xpath("a/@href")[0]
@@ -120,13 +120,13 @@ def test_active_filters_can_be_removed_one_by_one(client, seed):
     assert doc.xpath("//title")[0].text.startswith("Timeline: Russia, WhatsApp")
 
 
-def test_ordering_oldest_first(client, seed):
+def test_ordering_oldest_first(client, seed_each):
     response = client.get("/timeline/?ordering=started_on")
     assert titles(response)[0] == "Russia blocks Facebook"
     assert form_state(response)["ordering"] == "started_on"
 
 
-def test_ordering_by_update_lists_without_year_groups(client, seed):
+def test_ordering_by_update_lists_without_year_groups(client, seed_each):
     doc = lxml.html.fromstring(client.get("/timeline/?ordering=-updated_at").content)
     assert not doc.xpath("//h2[contains(@class,'year-heading')]")
     assert len(doc.xpath("//li[contains(@class,'event-line')]")) == 8
@@ -149,6 +149,6 @@ def test_pages_keep_the_filters_in_their_links_and_a_missing_page_is_404(client,
     assert client.get("/timeline/?page=abc").status_code == 404
 
 
-def test_the_timeline_canonical_url_keeps_the_filters_in_a_stable_order(client, seed):
+def test_the_timeline_canonical_url_keeps_the_filters_in_a_stable_order(client, seed_each):
     doc = lxml.html.fromstring(client.get("/timeline/?year=2025&country=ru").content)
     assert doc.xpath("//link[@rel='canonical']/@href") == ["http://testserver/timeline/?country=ru&year=2025"]

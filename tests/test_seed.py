@@ -16,7 +16,7 @@ def counts():
     }
 
 
-def test_load_seed_creates_exactly_the_seed_records(seed):
+def test_load_seed_creates_exactly_the_seed_records(seed_each):
     assert counts() == {
         "Event": 8,
         "App": 7,
@@ -40,7 +40,7 @@ def test_load_seed_creates_exactly_the_seed_records(seed):
     assert all(event.sources.exists() for event in Event.objects.all())
 
 
-def test_load_seed_twice_changes_nothing(seed, capsys):
+def test_load_seed_twice_changes_nothing(seed_each, capsys):
     before = counts()
     revisions = dict(Event.objects.values_list("pk", "revision"))
     call_command("load_seed")
@@ -49,7 +49,7 @@ def test_load_seed_twice_changes_nothing(seed, capsys):
     assert dict(Event.objects.values_list("pk", "revision")) == revisions
 
 
-def test_the_whatsapp_block_carries_its_story(seed):
+def test_the_whatsapp_block_carries_its_story(seed_each):
     block = Event.objects.get(import_key="seed:whatsapp-block-2026")
     assert block.promoted_alternative.slug == "max"
     assert block.started_on == date(2026, 2, 12)
@@ -58,12 +58,12 @@ def test_the_whatsapp_block_carries_its_story(seed):
     assert {e.import_key for e in block.related.all()} == {"seed:whatsapp-calls-2025", "seed:meta-extremist-2022"}
 
 
-def test_a_date_known_only_to_the_month_says_so(seed):
+def test_a_date_known_only_to_the_month_says_so(seed_each):
     telegram = Event.objects.get(import_key="seed:telegram-phased-2026")
     assert telegram.started_display == "February 2026"
 
 
-def test_apps_in_force_in_russia_at_the_end_of_2025(seed):
+def test_apps_in_force_in_russia_at_the_end_of_2025(seed_each):
     in_force = Event.objects.public().active_on(date(2025, 12, 31)).for_countries(["ru"])
     slugs = set(App.objects.filter(events__in=in_force).values_list("slug", flat=True))
     assert slugs == {"facebook", "instagram", "whatsapp", "telegram", "snapchat", "facetime"}
