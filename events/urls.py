@@ -1,4 +1,5 @@
-"""Public pages and feeds. The URLs are part of the public contract (DESIGN.md): keep them stable."""
+"""Public pages and feeds. The URLs are part of the public contract (../shared/DESIGN.md): keep
+them stable."""
 
 from django.urls import path
 

@@ -1,4 +1,5 @@
-"""Public pages (server-rendered HTML). The URLs are part of the public contract (DESIGN.md).
+"""Public pages (server-rendered HTML). The URLs are part of the public contract
+(the shared DESIGN.md beside the project, ../shared/DESIGN.md).
 
 One module per concern: `pages` (home, about, search), `timeline`, `places` (country, app, owner
 and authority pages and their lists), `event` (one record) and `grouping` (by year and month).
