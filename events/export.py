@@ -317,7 +317,7 @@ def _readme(tables, counts):
         "",
         "Each table comes as CSV and as JSON. In CSV, lists are joined by `;` and an empty cell is "
         "no value; in JSON, lists are arrays, an unknown date or number is null and blank text is "
-        'the empty string "". Dates are ISO 8601 (YYYY-MM-DD); "
+        "the empty string. Dates are ISO 8601 (YYYY-MM-DD); "
         "a date known only to the month or year is its first day, with its precision alongside. "
         "`datapackage.json` says the same for software (Frictionless Data Package).",
         "",

@@ -144,16 +144,14 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def country_filter(help_text, **kwargs):
+def reference_filter(model, example, help_text, **kwargs):
+    """A comma list of slugs (codes for countries) of public records of `model`."""
+    if model is Country:
+        kwargs.update(key="code", known=country_codes)
     return ListFilter(
-        field_class=ReferenceListField,
-        model=Country,
-        key="code",
-        example="RU",
-        known=country_codes,
-        help_text=help_text,
-        **kwargs,
-    )
+        field_class=ReferenceListField, model=model, key=kwargs.pop("key", "slug"), example=example,
+        help_text=help_text, **kwargs,
+    )  # fmt: skip
 
 
 COUNTRY_HELP = "ISO 3166-1 alpha-2 codes, comma-separated, any case: `RU` or `ru,ir`."
@@ -187,32 +185,19 @@ class EventFilterSet(StrictFilterSet):
     ORDERINGS = ["started_on", "-started_on", "ended_on", "-ended_on", "updated_at", "-updated_at"]
     range_filters = ("started_after", "started_before")
 
-    country = country_filter(COUNTRY_HELP, method_name="for_countries")
-    app = ListFilter(
-        field_class=ReferenceListField,
-        model=App,
-        key="slug",
-        example="whatsapp",
-        ids=True,
-        method_name="for_app_ids",
-        help_text="App slugs, comma-separated: events whose apps include any of them.",
-    )
-    owner = ListFilter(
-        field_class=ReferenceListField,
-        model=Owner,
-        key="slug",
-        example="meta",
+    country = reference_filter(Country, "RU", COUNTRY_HELP, method_name="for_countries")
+    app = reference_filter(
+        App, "whatsapp", "App slugs, comma-separated: events whose apps include any of them.",
+        ids=True, method_name="for_app_ids",
+    )  # fmt: skip
+    owner = reference_filter(
+        Owner, "meta", "Owner slugs, comma-separated: events that target the owner or any app it owns.",
         method_name="for_owners",
-        help_text="Owner slugs, comma-separated: events that target the owner or any app it owns.",
-    )
-    authority = ListFilter(
-        field_class=ReferenceListField,
-        model=Authority,
-        key="slug",
-        example="roskomnadzor",
+    )  # fmt: skip
+    authority = reference_filter(
+        Authority, "roskomnadzor", "Authority slugs, comma-separated: events ordered or carried out by them.",
         method_name="for_authorities",
-        help_text="Authority slugs, comma-separated: events ordered or carried out by them.",
-    )
+    )  # fmt: skip
     kind = ListFilter(
         field_name="kind",
         field_class=ChoiceListField,
@@ -305,16 +290,11 @@ class MeasurementFilterSet(StrictFilterSet):
 
     range_filters = ("since", "until")
 
-    country = country_filter(COUNTRY_HELP, field_name="country_id")
-    app = ListFilter(
-        field_name="app_id",
-        field_class=ReferenceListField,
-        model=App,
-        key="slug",
-        example="whatsapp",
-        ids=True,
-        help_text="App slugs, comma-separated: measurements of tests that check these apps.",
-    )
+    country = reference_filter(Country, "RU", COUNTRY_HELP, field_name="country_id")
+    app = reference_filter(
+        App, "whatsapp", "App slugs, comma-separated: measurements of tests that check these apps.",
+        ids=True, field_name="app_id",
+    )  # fmt: skip
     test_name = ListFilter(
         field_name="test_name",
         field_class=TestNameListField,

@@ -142,6 +142,7 @@ def test_the_data_dictionary_describes_every_column_from_the_models_help_text(re
     readme = (tmp_path / "README.md").read_text()
     assert str(App._meta.get_field("category").help_text) in readme
     assert str(Owner._meta.get_field("parent").help_text) in readme
+    assert "blank text is the empty string." in readme
 
 
 @pytest.mark.django_db

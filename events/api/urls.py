@@ -1,4 +1,6 @@
-"""API v1 URLs, as the shared contract (../shared/DESIGN.md) names them. Codes and slugs in paths are case-insensitive."""
+"""API v1 URLs, as the shared contract (../shared/DESIGN.md) names them.
+
+Codes and slugs in paths are case-insensitive."""
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
