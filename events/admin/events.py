@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.formats import date_format
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
@@ -22,6 +21,20 @@ class StatementInline(admin.StackedInline):
     extra = 0
     autocomplete_fields = ("source",)
     fields = (("speaker", "said_on"), ("role", "organisation"), "text", "source")
+
+    # A published event's statements are part of what the public reads: its publishers' to change.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    @staticmethod
+    def _may_edit(request, event):
+        return event is None or review.can_edit(request.user, stored_state(event))
 
 
 class StartYearFilter(admin.SimpleListFilter):
@@ -162,12 +175,6 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
                 messages.INFO,
             )
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting is changing the event as it is now: refused to whoever may not change it.
-        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The revert view asks for the form of a saved event without saying it is a change; it is,

@@ -5,12 +5,13 @@ from django.contrib import admin
 from events.models import Event, Measurement, Source
 
 from .history import HistoryAdmin
+from .published import PublishedRecordAdmin, published_events_left_without_source
 from .reference import count_of
 from .resources import BulkEntryMixin, SourceResource
 
 
 @admin.register(Source)
-class SourceAdmin(BulkEntryMixin, HistoryAdmin):
+class SourceAdmin(PublishedRecordAdmin, BulkEntryMixin, HistoryAdmin):
     """Documents events cite. One per URL; the event form finds them by title or URL."""
 
     list_display = ("title", "publisher", "kind", "published_on", "url", "event_count")
@@ -28,6 +29,10 @@ class SourceAdmin(BulkEntryMixin, HistoryAdmin):
     @admin.display(description="events", ordering="event_total")
     def event_count(self, source):
         return source.event_total
+
+    def left_without_source(self, objs):
+        events = published_events_left_without_source([obj.pk for obj in objs])
+        return [f"Published event “{event}” would be left without a source" for event in events]
 
 
 @admin.register(Measurement)

@@ -9,6 +9,7 @@ relation; and the diff shows choice labels rather than stored values.
 import json
 
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
@@ -39,6 +40,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return ReadableChanges(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting is changing the record as it is now: refused to whoever may not change it
+        # (simple-history itself asks only for the history permissions).
+        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+            raise PermissionDenied
         # The revert view saves outside the transaction Django's change view opens; the event form
         # locks the row it checks (SELECT ... FOR UPDATE), which needs one.
         with transaction.atomic(using=router.db_for_write(self.model)):

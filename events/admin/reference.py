@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from events.models import App, Authority, Country, Event, Owner
 
 from .history import HistoryAdmin
+from .published import PublishedRecordAdmin
 
 
 def count_of(rows, pointing_at):
@@ -51,7 +52,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Owner)
-class OwnerAdmin(HistoryAdmin):
+class OwnerAdmin(PublishedRecordAdmin, HistoryAdmin):
     """Companies and state bodies behind apps."""
 
     list_display = ("name", "slug", "kind", "country", "parent", "app_count")
@@ -70,7 +71,7 @@ class OwnerAdmin(HistoryAdmin):
 
 
 @admin.register(App)
-class AppAdmin(HistoryAdmin):
+class AppAdmin(PublishedRecordAdmin, HistoryAdmin):
     """Apps and services that measures target."""
 
     list_display = ("name", "slug", "owner", "category", "event_count")
@@ -89,7 +90,7 @@ class AppAdmin(HistoryAdmin):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(HistoryAdmin):
+class AuthorityAdmin(PublishedRecordAdmin, HistoryAdmin):
     """Regulators, courts, ministries and operators that order or carry out measures."""
 
     list_display = ("name", "slug", "kind", "country", "event_count")

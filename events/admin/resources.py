@@ -204,6 +204,19 @@ class SourceResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
 
+    def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user")
+
+    def import_instance(self, instance, row, **kwargs):
+        # A source that published records cite is part of what the public reads (admin/published.py).
+        if (
+            instance.pk
+            and not review.can_publish(self.user)
+            and Source.objects.public().filter(pk=instance.pk).exists()
+        ):
+            raise ValidationError({"url": "Published events cite this source: only publishers can change it."})
+        super().import_instance(instance, row, **kwargs)
+
 
 class BulkEntryMixin(ImportExportMixin):
     """Import and export on a model admin, as CSV or XLSX: importing needs the add permission,
