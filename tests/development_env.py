@@ -7,3 +7,4 @@ os.environ.setdefault("DEBUG", "1")
 # The anonymous API rate limit counts per address for the whole session; tests that check it set
 # their own rate.
 os.environ.setdefault("API_ANON_RATE", "100000/minute")
+os.environ.setdefault("PAGES_ANON_RATE", "100000/minute")

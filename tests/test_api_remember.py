@@ -51,6 +51,7 @@ def test_a_remembered_count_follows_a_publication_at_once(client):
 @pytest.mark.django_db
 def test_a_kept_public_answer_changes_right_after_an_event_is_published(client, settings):
     settings.PUBLIC_CACHE_SECONDS = 60
+    settings.PUBLIC_CACHE_SHARED = True
     EventFactory(title="Already public")
     draft = EventFactory(title="Just published", review_state=Event.ReviewState.DRAFT)
     first = client.get(URL)
@@ -65,6 +66,7 @@ def test_a_kept_public_answer_changes_right_after_an_event_is_published(client, 
 @pytest.mark.django_db
 def test_a_kept_public_answer_changes_when_an_events_apps_change(client, settings):
     settings.PUBLIC_CACHE_SECONDS = 60
+    settings.PUBLIC_CACHE_SHARED = True
     event = EventFactory(apps=[])
     assert client.get(f"/api/v1/events/{event.pk}/").json()["apps"] == []
     assert client.get(f"/api/v1/events/{event.pk}/")["X-Cache"] == "hit"

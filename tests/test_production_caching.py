@@ -14,6 +14,7 @@ from tracker.caching import key_prefix
 @pytest.fixture(autouse=True)
 def sixty_seconds(settings):
     settings.PUBLIC_CACHE_SECONDS = 60
+    settings.PUBLIC_CACHE_SHARED = True  # one process: its memory is every worker's cache
     cache.clear()
     yield
     cache.clear()
@@ -114,3 +115,54 @@ def test_nothing_is_kept_when_the_freshness_is_zero(settings, seed):
     settings.PUBLIC_CACHE_SECONDS = 0
     response = Client().get("/about/")
     assert "Cache-Control" not in response and "X-Cache" not in response
+
+
+@pytest.mark.django_db
+def test_without_a_shared_cache_nothing_is_kept_so_a_retraction_shows_at_the_next_request(settings, seed):
+    # Two gunicorn workers with per-process caches: the worker that did not save would have kept
+    # serving its copy. Now no worker keeps one; CDNs are still told they may (max-age).
+    settings.PUBLIC_CACHE_SHARED = False
+    client = Client()
+    event = Event.objects.public().first()
+    first = client.get(f"/events/{event.pk}/")
+    assert first["Cache-Control"] == "public, max-age=60" and "X-Cache" not in first
+    Event.objects.filter(pk=event.pk).update(review_state=Event.ReviewState.RETRACTED)  # no signal at all
+    assert client.get(f"/events/{event.pk}/").status_code == 404
+    assert client.get(f"/api/v1/events/{event.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_expired_copy_whose_new_render_is_not_kept_is_dropped_at_once(seed, monkeypatch):
+    client = Client()
+    now = 1_000_000.0
+    monkeypatch.setattr("tracker.caching.time.time", lambda: now)
+    event = Event.objects.public().first()
+    client.get(f"/events/{event.pk}/")
+    Event.objects.filter(pk=event.pk).update(review_state=Event.ReviewState.RETRACTED)  # bypassing the signals
+    now += 61
+    assert client.get(f"/events/{event.pk}/").status_code == 404  # this request renders it again
+    assert client.get(f"/events/{event.pk}/").status_code == 404  # and nobody gets the old copy
+
+
+@pytest.mark.django_db
+def test_a_made_up_session_cookie_is_served_from_the_cache_like_anyone(seed, django_assert_num_queries):
+    client = Client()
+    client.get("/about/")
+    client.cookies["sessionid"] = "made-up"
+    # One query: the session is looked up, and is not there.
+    with django_assert_num_queries(1):
+        answer = client.get("/about/")
+    assert answer["X-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_anonymous_page_renders_are_limited_per_address_and_cached_answers_do_not_count(settings, seed):
+    settings.PAGES_ANON_RATE = "3/minute"
+    client = Client()
+    for path in ("/", "/about/", "/countries/"):
+        assert client.get(path).status_code == 200
+    assert client.get("/about/")["X-Cache"] == "hit"  # from the cache: not a render
+    refused = client.get("/apps/")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert client.get("/apps/", REMOTE_ADDR="10.0.0.9").status_code == 200  # another address

@@ -191,6 +191,8 @@ DATABASE_ROUTERS = ["tracker.routers.PrimaryReplicaRouter"]
 # How long browsers and a CDN may keep a public page or API answer: the freshness readers are
 # promised after an edit. Off in development, where a cached page would only confuse.
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 0 if DEBUG else 60)
+# Anonymous page renders per address (answers from the cache do not count), tracker/caching.py.
+PAGES_ANON_RATE = os.environ.get("PAGES_ANON_RATE") or "300/minute"
 # Seconds a client is told to wait (Retry-After) while the database is unreachable.
 OUTAGE_RETRY_AFTER = envint("OUTAGE_RETRY_AFTER", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -252,6 +254,9 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Whether every app server sees the same cache: only then are the public's answers kept in it
+# (with a per-process cache an edit could not drop another worker's copy; tracker/caching.py).
+PUBLIC_CACHE_SHARED = bool(REDIS_URL)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
