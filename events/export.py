@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 
 from events.models import App, Authority, Country, Event, Measurement, Owner, Source, Statement
+from events.text import spreadsheet_safe
 
 LICENCE = {
     "name": "CC-BY-4.0",
@@ -225,8 +226,8 @@ def _csv_value(value):
     if value is None:
         return ""
     if isinstance(value, list):
-        return SEPARATOR.join(str(item) for item in value)
-    return _json_value(value)
+        return spreadsheet_safe(SEPARATOR.join(str(item) for item in value))
+    return spreadsheet_safe(_json_value(value))
 
 
 def write_dataset(directory):
@@ -319,6 +320,8 @@ def _readme(tables, counts):
         "no value; in JSON, lists are arrays, an unknown date or number is null and blank text is "
         "the empty string. Dates are ISO 8601 (YYYY-MM-DD); "
         "a date known only to the month or year is its first day, with its precision alongside. "
+        "In CSV, a text that starts with =, +, -, @, a tab or a carriage return is written with a ' in "
+        "front, so that a spreadsheet shows it rather than running it as a formula; JSON has it as stored. "
         "`datapackage.json` says the same for software (Frictionless Data Package).",
         "",
     ]

@@ -2,6 +2,7 @@
 
 Entries are ordered by when the record last changed, so a correction reaches subscribers as an
 updated entry (same id, new `updated`). Two queries per feed whatever its length (for_listing).
+What they print is cleaned of control characters, which XML cannot hold (events/text.py).
 """
 
 from django.contrib.syndication.views import Feed
@@ -12,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from events.models import App, Country, Event
 
 from .templatetags.tracker import period
+from .text import clean_line, clean_text
 from .views.meta import SITE_NAME
 
 FEED_LENGTH = 50
@@ -40,13 +42,13 @@ class EventFeed(Feed):
         return self.events(obj).order_by("-updated_at", "-id")[:FEED_LENGTH]
 
     def item_title(self, item):
-        return item.title
+        return clean_line(item.title)
 
     def item_description(self, item):
         apps = ", ".join(app.name for app in item.apps.all())
         facts = f"{item.get_kind_display()} in {item.country.name}" + (f" ({apps})" if apps else "")
         facts += f", {period(item)}. Status: {item.get_status_display().lower()}."
-        return f"{facts} {item.summary}".strip()
+        return clean_text(f"{facts} {item.summary}".strip())
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -58,7 +60,10 @@ class EventFeed(Feed):
         return item.created_at
 
     def item_categories(self, item):
-        return [item.get_kind_display(), item.country.name, *(app.name for app in item.apps.all())]
+        return [
+            clean_line(name)
+            for name in (item.get_kind_display(), item.country.name, *(a.name for a in item.apps.all()))
+        ]
 
 
 class CountryEventFeed(EventFeed):
@@ -68,7 +73,7 @@ class CountryEventFeed(EventFeed):
         return get_object_or_404(Country.objects.public(), code=code.upper())
 
     def title(self, obj=None):
-        return f"{SITE_NAME}: events in {obj.name}"
+        return f"{SITE_NAME}: events in {clean_line(obj.name)}"
 
     def link(self, obj=None):
         return obj.get_absolute_url()
@@ -84,7 +89,7 @@ class AppEventFeed(EventFeed):
         return get_object_or_404(App.objects.public(), slug=slug.lower())
 
     def title(self, obj=None):
-        return f"{SITE_NAME}: events about {obj.name}"
+        return f"{SITE_NAME}: events about {clean_line(obj.name)}"
 
     def link(self, obj=None):
         return obj.get_absolute_url()

@@ -225,6 +225,10 @@ if NUM_PROXIES:
     AXES_IPWARE_PROXY_COUNT = NUM_PROXIES
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
+# The admin's XLSX export: a character a spreadsheet file cannot hold becomes U+FFFD rather than
+# failing the whole export (records are cleaned on save; this covers what was stored before).
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -28,6 +28,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from events.models import App, Authority, Country, Event, Owner, Source, review
+from events.text import from_spreadsheet, spreadsheet_safe
 
 from .forms import editable_fields
 
@@ -40,6 +41,19 @@ def _split(value):
     if isinstance(value, int | float):
         value = str(int(value))
     return [item.strip() for item in str(value).split(SEPARATOR) if item.strip()]
+
+
+class SpreadsheetSafe:
+    """A resource whose exported cells a spreadsheet never runs as formulae, and whose import takes
+    that protection off again, so that an exported file imports unchanged (events/text.py)."""
+
+    def export_field(self, field, instance, **kwargs):
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        for name, value in row.items():
+            row[name] = from_spreadsheet(value)
+        super().before_import_row(row, **kwargs)
 
 
 class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -91,7 +105,7 @@ class FeaturesWidget(widgets.Widget):
         return SEPARATOR.join(value or [])
 
 
-class EventResource(resources.ModelResource):
+class EventResource(SpreadsheetSafe, resources.ModelResource):
     """Events as rows. See the module docstring for the rules an import follows."""
 
     country = fields.Field("country", "country", StrictForeignKeyWidget(Country, "code", "country code", upper=True))
@@ -194,7 +208,7 @@ class EventResource(resources.ModelResource):
         instance._history_user = self.user
 
 
-class SourceResource(resources.ModelResource):
+class SourceResource(SpreadsheetSafe, resources.ModelResource):
     """Sources as rows, matched by URL: import them before the events that cite them."""
 
     class Meta:

@@ -9,6 +9,8 @@ import csv
 
 from django.http import StreamingHttpResponse
 
+from events.text import spreadsheet_safe
+
 from .records import event_records
 from .shape import CSV_COLUMNS, LIST_COLUMNS, LIST_FIELDS
 
@@ -44,14 +46,15 @@ def keyset_batches(queryset, keyset, columns, batch=BATCH):
 def stream_csv(filename, header, batches):
     """A streaming download of `header` then the lines of each batch of the iterator `batches`.
 
-    One chunk per batch rather than per line keeps the server's write calls few.
+    One chunk per batch rather than per line keeps the server's write calls few. A text cell that a
+    spreadsheet would run as a formula is written as text (events/text.py).
     """
     writer = csv.writer(_Echo())
 
     def content():
         yield writer.writerow(header)
         for lines in batches:
-            yield "".join(writer.writerow(line) for line in lines)
+            yield "".join(writer.writerow([spreadsheet_safe(cell) for cell in line]) for line in lines)
 
     response = StreamingHttpResponse(content(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -11,6 +11,7 @@ import re
 from simple_history.utils import bulk_create_with_history
 
 from events.models import Authority, Event, Source, Statement
+from events.text import cleaned
 
 from .catalogue import AppCatalogue
 from .common import progress
@@ -128,7 +129,7 @@ class StopWriter:
 
     def write_event(self, plan, event, dataset):
         apps = [self.catalogue.app(slug, name) for slug, name in plan.apps]
-        values = event_values(plan, {app.slug: app.name for app in apps})
+        values = cleaned(Event, event_values(plan, {app.slug: app.name for app in apps}))
         values["authority_id"] = self.authority(plan.latest.authority)
         sources = [dataset] + [self.sources[url] for url, _ in plan.urls]
         created, changed = event is None, False
@@ -193,15 +194,14 @@ class StopWriter:
         have = {} if created else {statement.text: statement for statement in event.statements.all()}
         changed = False
         for item in wanted:
-            values = {
-                "speaker": item["speaker"],
-                "role": item["role"],
-                "organisation": item["organisation"],
-                "source_id": self.sources[item["source_url"]].pk if item["source_url"] else None,
-            }
-            statement = have.pop(item["text"], None)
+            values = cleaned(
+                Statement, {"speaker": item["speaker"], "role": item["role"], "organisation": item["organisation"]}
+            )
+            values["source_id"] = self.sources[item["source_url"]].pk if item["source_url"] else None
+            text = cleaned(Statement, {"text": item["text"]})["text"]
+            statement = have.pop(text, None)
             if statement is None:
-                statement = Statement(event=event, text=item["text"], **values)
+                statement = Statement(event=event, text=text, **values)
                 self.report.count("statements created")
             elif all(getattr(statement, name) == values[name] for name in STATEMENT_FIELDS):
                 continue

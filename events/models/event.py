@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from events.dates import Precision, format_date, precision_error
+from events.text import CleanText
 
 from . import review
 from .evidence import Source, Statement
@@ -107,7 +108,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(models.Model):
+class Event(CleanText):
     """One measure taken in one country against apps or their owner, with its evidence."""
 
     class Kind(models.TextChoices):

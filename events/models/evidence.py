@@ -3,10 +3,12 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from events.text import CleanText
+
 from .visibility import SourceQuerySet, StatementQuerySet
 
 
-class Source(models.Model):
+class Source(CleanText):
     """A document that events cite. One article can back several events."""
 
     class Kind(models.TextChoices):
@@ -46,7 +48,7 @@ class Source(models.Model):
         return f"{self.publisher}: {self.title}" if self.publisher else self.title
 
 
-class Statement(models.Model):
+class Statement(CleanText):
     """Who said what about one event, with the source that reports it."""
 
     event = models.ForeignKey(

@@ -2,10 +2,12 @@
 
 from django.db import models
 
+from events.text import CleanText
+
 from .visibility import MeasurementQuerySet
 
 
-class Measurement(models.Model):
+class Measurement(CleanText):
     """Counts of OONI tests for one app (or circumvention tool) in one country on one day."""
 
     country = models.ForeignKey(

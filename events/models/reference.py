@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from events.text import CleanText
+
 from .visibility import AppQuerySet, AuthorityQuerySet, CountryQuerySet, OwnerQuerySet
 
 # Slugs are matched case-insensitively by the API, so they are stored in lower case only.
@@ -15,7 +17,7 @@ lowercase_slug = RegexValidator(
 UNIQUE_SLUG = "%(model_name)s with this slug already exists: choose a different slug."
 
 
-class Named(models.Model):
+class Named(CleanText):
     """What owners, apps and authorities share: a stable slug for URLs and filters, a name, a
     website and a short description; ordered and shown by name, with a page at /<kind>s/<slug>/."""
 
