@@ -47,3 +47,6 @@ proc_name = "tracker"
 # gunicorn 27's control socket sits at one path per user, which several servers on one host (tests,
 # benchmarks, blue-green deploys) would fight over; nothing here uses it.
 control_socket_disable = True
+# No limit of gunicorn's own on the request line: the app answers an overlong address with a 414 it
+# can explain (JSON under /api/; tracker/middleware.py). Headers keep gunicorn's limits.
+limit_request_line = 0

@@ -7,9 +7,11 @@ import uuid
 from contextlib import ExitStack
 
 from django.db import connections
+from django.http import Http404, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 
 from .logging import request_id_var
-from .outage import OUTAGE_ERRORS, health, outage_response
+from .outage import OUTAGE_ERRORS, health, is_api, outage_response
 
 logger = logging.getLogger("tracker.request")
 
@@ -89,3 +91,33 @@ class DatabaseOutageMiddleware:
             health.failed(exception)
             return outage_response(request)
         return None
+
+
+# Longest path and query the app answers; gunicorn's own limit is lifted (gunicorn.conf.py) so that
+# a longer one gets this 414, in JSON under /api/, rather than gunicorn's bare page.
+MAX_URL_LENGTH = 8000
+
+
+class RequestGuardMiddleware:
+    """Addresses no view can answer are refused before any view or query sees them: a NUL
+    character in the path (which PostgreSQL cannot even compare) is a 404, an address longer than
+    MAX_URL_LENGTH a 414; JSON under /api/, as every API answer is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            return error_response(request, 404, "No such address: it contains a NUL character (%00).")
+        if len(request.get_full_path()) > MAX_URL_LENGTH:
+            return error_response(request, 414, f"The address is longer than {MAX_URL_LENGTH} characters.")
+        return self.get_response(request)
+
+
+def error_response(request, status, detail):
+    """An error for `request`: {"detail": ...} under /api/, the site's page for the status elsewhere."""
+    if is_api(request):
+        return JsonResponse({"detail": detail}, status=status)
+    if status == 404:
+        return page_not_found(request, Http404(detail))
+    return HttpResponse(f"{detail}\n", status=status, content_type="text/plain; charset=utf-8")

@@ -106,7 +106,8 @@ def outage_response(request):
 
 
 def server_error(request, template_name="500.html"):
-    """handler500: an outage surfacing outside a view (e.g. in a middleware) still gets the 503.
+    """handler500: an outage surfacing outside a view (e.g. in a middleware) still gets the 503;
+    any other error is the site's 500 page, or JSON under /api/.
 
     Django calls this inside its `except` block, so the exception is the current one.
     """
@@ -114,4 +115,13 @@ def server_error(request, template_name="500.html"):
     if isinstance(error, OUTAGE_ERRORS):
         health.failed(error)
         return outage_response(request)
+    if is_api(request):
+        return JsonResponse({"detail": "Something went wrong on our side; it has been logged."}, status=500)
     return defaults.server_error(request, template_name=template_name)
+
+
+def not_found(request, exception, template_name="404.html"):
+    """handler404: JSON under /api/ (an address outside /api/v1/ too), the site's page elsewhere."""
+    if is_api(request):
+        return JsonResponse({"detail": "No such address: the API is at /api/v1/."}, status=404)
+    return defaults.page_not_found(request, exception, template_name=template_name)

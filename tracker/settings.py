@@ -136,6 +136,8 @@ MIDDLEWARE = [
     # First: its request id and timing cover everything below (tracker/middleware.py).
     "tracker.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in the path is a 404 and an overlong address a 414, before any view (tracker/middleware.py).
+    "tracker.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tracker.csp.CSPMiddleware",  # django-csp, with allowances for third-party pages
     # The public's answers kept PUBLIC_CACHE_SECONDS in the shared cache and by CDNs (tracker/caching.py).

@@ -16,3 +16,4 @@ urlpatterns = [
 
 # A database outage that surfaces outside a view still answers 503, not 500 (tracker/outage.py).
 handler500 = "tracker.outage.server_error"
+handler404 = "tracker.outage.not_found"

@@ -226,4 +226,6 @@ def decode_cursor(token):
         raise ValueError("bad cursor")
     if payload["v"] is not None and not isinstance(payload["v"], str | int):
         raise ValueError("bad cursor")
+    if any(isinstance(value, str) and "\x00" in value for value in payload.values()):
+        raise ValueError("bad cursor")  # no page link carries a NUL, and PostgreSQL cannot compare one
     return payload
