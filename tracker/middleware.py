@@ -5,7 +5,9 @@ import re
 import time
 import uuid
 from contextlib import ExitStack
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connections
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
@@ -101,12 +103,16 @@ MAX_URL_LENGTH = 8000
 class RequestGuardMiddleware:
     """Addresses no view can answer are refused before any view or query sees them: a NUL
     character in the path (which PostgreSQL cannot even compare) is a 404, an address longer than
-    MAX_URL_LENGTH a 414; JSON under /api/, as every API answer is."""
+    MAX_URL_LENGTH a 414; JSON under /api/, as every API answer is. With SITE_URL set, the Host a
+    request names is replaced by the site's own, so that every absolute link is the site's."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.SITE_URL:
+            # Links are built from the configured address, never from what the client sent.
+            request.META["HTTP_HOST"] = urlsplit(settings.SITE_URL).netloc
         if "\x00" in request.path_info:
             return error_response(request, 404, "No such address: it contains a NUL character (%00).")
         if len(request.get_full_path()) > MAX_URL_LENGTH:

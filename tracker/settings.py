@@ -84,6 +84,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off: a comma-separated list of host names.")
+# The public address every absolute link is built from (feeds, the API's page_url, canonical
+# links), whatever Host header a request came with: ALLOWED_HOSTS ignores the port, so without it
+# `Host: tracker.example.org:6666` would end up in links and in cached answers. Default in
+# production: https:// and the first allowed host; unset in development.
+SITE_URL = os.environ.get("SITE_URL") or (
+    "" if DEBUG or ALLOWED_HOSTS[0].startswith((".", "*")) else f"https://{ALLOWED_HOSTS[0]}"
+)
+if SITE_URL and not re.match(r"^https?://[^/?#\s]+$", SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must be a scheme and a host, e.g. https://tracker.example.org")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 # HTTPS. With DEBUG off every protection is on unless a variable turns it off (`make serve` does,
@@ -160,6 +169,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tracker.urls"
+# A refused or absent `next` after signing in lands on the admin, not on /accounts/profile/ (404).
+LOGIN_REDIRECT_URL = "/admin/"
 WSGI_APPLICATION = "tracker.wsgi.application"
 
 TEMPLATES = [

@@ -38,12 +38,16 @@ class ApiView(GenericAPIView):
         if self.conditional:
             self.version = data_version()
             etag = etag_for(request, self.version)
-            response = not_modified(request, etag)
-            if response is not None:
-                return response
+            # `If-None-Match: *` asks whether the resource exists at all: only the answer can tell.
+            if request.headers.get("If-None-Match", "").strip() != "*":
+                response = not_modified(request, etag)
+                if response is not None:
+                    return response
         response = self.respond(request, *args, **kwargs)
         if etag and response.status_code == 200:
             response["ETag"] = etag
+            if request.headers.get("If-None-Match", "").strip() == "*":
+                return not_modified(request, etag) or response
         return response
 
     def respond(self, request, *args, **kwargs):

@@ -3,7 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from events.text import CleanText
+from events.text import CleanText, web_address
 
 from .visibility import SourceQuerySet, StatementQuerySet
 
@@ -22,6 +22,7 @@ class Source(CleanText):
     url = models.URLField(
         max_length=1000,
         unique=True,
+        validators=[web_address],
         help_text="Where the document is published. One source per URL; events share it.",
         error_messages={"unique": "A source with this URL already exists; attach that one instead."},
     )
@@ -29,7 +30,10 @@ class Source(CleanText):
     publisher = models.CharField(max_length=200, blank=True, help_text="Who published it, e.g. Reuters.")
     published_on = models.DateField(null=True, blank=True, help_text="Date of publication, if known.")
     archived_url = models.URLField(
-        max_length=1000, blank=True, help_text="A copy in a web archive, in case the original disappears."
+        max_length=1000,
+        blank=True,
+        validators=[web_address],
+        help_text="A copy in a web archive, in case the original disappears.",
     )
     kind = models.CharField(
         max_length=20, choices=Kind.choices, default=Kind.NEWS, help_text="What sort of document it is."

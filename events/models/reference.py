@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from events.text import CleanText
+from events.text import CleanText, web_address
 
 from .visibility import AppQuerySet, AuthorityQuerySet, CountryQuerySet, OwnerQuerySet
 
@@ -31,7 +31,7 @@ class Named(CleanText):
         error_messages={"unique": UNIQUE_SLUG},
     )
     name = models.CharField(max_length=200, help_text="Name as commonly written, e.g. WhatsApp or Meta Platforms.")
-    website = models.URLField(max_length=500, blank=True, help_text="Official website.")
+    website = models.URLField(max_length=500, blank=True, validators=[web_address], help_text="Official website.")
     description = models.TextField(blank=True, help_text="A sentence or two on who or what this is.")
 
     class Meta:
