@@ -228,15 +228,21 @@ AUTH_PASSWORD_VALIDATORS = [
 # rate limit and the login lockout then count the client's address, not the proxy's.
 NUM_PROXIES = envint("NUM_PROXIES", 0)
 
-# Failed admin logins: lock out by user name, and separately by address, for AXES_COOLOFF_MINUTES.
+# Failed admin logins (tracker/lockout.py): a user name at one address is locked out after
+# AXES_FAILURE_LIMIT failures, an address after AXES_ADDRESS_FAILURE_LIMIT, for AXES_COOLOFF_MINUTES.
+AXES_HANDLER = "tracker.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out are refused without counting: a lockout ends AXES_COOLOFF_MINUTES after
+# the last failure that counted, however often someone keeps trying meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-if NUM_PROXIES:
-    AXES_IPWARE_PROXY_COUNT = NUM_PROXIES
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address as the API's rate limit reads it, trusting NUM_PROXIES proxies (without
+# django-ipware installed, axes would read the proxy's address and lock every editor out at once).
+AXES_CLIENT_IP_CALLABLE = "tracker.lockout.client_address"
 
 # The admin's XLSX export: a character a spreadsheet file cannot hold becomes U+FFFD rather than
 # failing the whole export (records are cleaned on save; this covers what was stored before).
