@@ -22,6 +22,7 @@ def client_address(request):
     """The client's address behind NUM_PROXIES proxies, exactly as DRF's throttles read it."""
     return BaseThrottle().get_ident(request)
 
+
 # In the order of settings.AXES_LOCKOUT_PARAMETERS.
 LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 
