@@ -247,6 +247,9 @@ AXES_CLIENT_IP_CALLABLE = "tracker.lockout.client_address"
 # The admin's XLSX export: a character a spreadsheet file cannot hold becomes U+FFFD rather than
 # failing the whole export (records are cleaned on save; this covers what was stored before).
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# What one import may read (events/importers/limits.py): the unpacked size of a file, its rows.
+IMPORT_MAX_UNPACKED_MB = envint("IMPORT_MAX_UNPACKED_MB", 50, minimum=1)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000, minimum=1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -19,6 +19,10 @@ The review state follows the workflow (events/models/review.py):
   spreadsheet edited offline never overwrites newer work.
 """
 
+import io
+
+import tablib
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -27,6 +31,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from events.importers.limits import READ_ERRORS, FileTooLarge, capped, check_archive, check_size
 from events.models import App, Authority, Country, Event, Owner, Source, review
 from events.text import from_spreadsheet, spreadsheet_safe
 
@@ -232,17 +237,63 @@ class SourceResource(SpreadsheetSafe, resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
 
 
+class BoundedCSV(CSV):
+    """CSV uploads no larger than an import may read (events/importers/limits.py)."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        check_size(in_stream)
+        dataset = super().create_dataset(in_stream, **kwargs)
+        if len(dataset) > settings.IMPORT_MAX_ROWS:
+            raise FileTooLarge(f"it has more than {settings.IMPORT_MAX_ROWS:,} rows, the most an import may read")
+        return dataset
+
+
+class BoundedXLSX(XLSX):
+    """The first sheet of an .xlsx upload, its archive checked before parsing and its rows capped
+    (events/importers/limits.py); a damaged file is a clear error on the import form."""
+
+    def create_dataset(self, in_stream):
+        import openpyxl
+
+        check_archive(io.BytesIO(in_stream))
+        book = None
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+            rows = capped(book.active.iter_rows(values_only=True))
+            headers = list(next(rows, ()))
+            dataset, width = tablib.Dataset(headers=headers), len(headers)
+            for values in rows:
+                if any(value is not None for value in values):
+                    dataset.append((*values[:width], *(None,) * (width - len(values))))
+        except FileTooLarge:
+            raise
+        except READ_ERRORS as error:
+            raise ValueError(f"a damaged .xlsx file ({type(error).__name__}: {error})") from error
+        finally:
+            if book is not None:
+                book.close()
+        return dataset
+
+
 class BulkEntryMixin(ImportExportMixin):
     """Import and export on a model admin, as CSV or XLSX: importing needs the add permission,
     exporting the view one (import-export's default lets any staff user do both)."""
 
-    formats = [CSV, XLSX]
+    formats = [BoundedCSV, BoundedXLSX]
 
     def has_import_permission(self, request):
         return self.has_add_permission(request)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # Our formats say what is wrong with the file (too large, damaged): show that, not only
+        # the exception's name.
+        if isinstance(e, ValueError) and getattr(e, "args", None):
+            form.add_error("import_file", f"This file cannot be imported: {e}.")
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_import_data_kwargs(self, **kwargs):
         # The confirmed import also rolls back whole on a row that fails validation (import-export

@@ -13,8 +13,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pycountry
+from django.conf import settings
 from django.core.management.base import CommandError
 from tqdm import tqdm
+
+from .limits import READ_ERRORS, FileTooLarge, capped, check_archive
 
 # Names the ISO tables do not know, or that need a word of explanation. Each maps to an alpha-2
 # code and, where the name is a part of that country, the area the record is about.
@@ -107,15 +110,16 @@ def read_table(path, sheet_column=None):
 
 
 def _read_xlsx(path):
-    from zipfile import BadZipFile
-
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        check_archive(path)
         # data_only gives the values a spreadsheet last computed, not formulas such as =DAYS(P2,B2-1).
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
+    except FileTooLarge as error:
+        raise CommandError(f"{path}: refused, {error}.") from error
+    except (InvalidFileException, *READ_ERRORS) as error:
         raise CommandError(f"{path}: not a readable .xlsx file ({error}).") from error
     sheets = []
     try:
@@ -124,20 +128,30 @@ def _read_xlsx(path):
             header = next(values, None) or ()
             columns = [clean_header(name) for name in header]
             rows = []
-            for number, line in enumerate(values, start=2):
+            for number, line in enumerate(capped(values), start=2):
                 if not any(cell not in (None, "") for cell in line):
                     continue  # blank rows (sheets carry hundreds of formatted, empty ones)
                 rows.append(Row(worksheet.title, number, as_cells(columns, line)))
             sheets.append(Sheet(worksheet.title, columns, rows))
+    except FileTooLarge as error:
+        raise CommandError(f"{path}: refused, {error}.") from error
+    except READ_ERRORS as error:
+        raise CommandError(
+            f"{path}: a damaged .xlsx file, unreadable past a point ({type(error).__name__}: {error})."
+        ) from error
     finally:
         book.close()
     return sheets
 
 
 def _read_csv(path, sheet_column):
+    if path.stat().st_size > settings.IMPORT_MAX_UNPACKED_MB * 1_000_000:
+        raise CommandError(
+            f"{path}: refused, it is larger than the {settings.IMPORT_MAX_UNPACKED_MB} MB an import may read."
+        )
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
+            reader = capped(csv.reader(handle))
             header = next(reader, [])
             columns = [clean_header(name) for name in header]
             by_sheet = {}
@@ -149,6 +163,8 @@ def _read_csv(path, sheet_column):
                 cells = as_cells(columns, line)
                 sheet = cell_text(cells.get(sheet_column)) if sheet_column else ""
                 by_sheet.setdefault(sheet or path.name, []).append(Row(sheet or path.name, number, cells))
+    except FileTooLarge as error:
+        raise CommandError(f"{path}: refused, {error}.") from error
     except (UnicodeDecodeError, csv.Error) as error:
         raise CommandError(f"{path}: not a readable UTF-8 CSV file ({error}).") from error
     if not by_sheet:
