@@ -195,7 +195,7 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "in": "query",
                 "description": "Where the page starts. Opaque: take it from a page's `next` or `previous` link.",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$"},
             },
             {
                 "name": PAGE_SIZE,
