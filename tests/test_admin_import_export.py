@@ -221,3 +221,21 @@ def test_export_costs_the_same_for_one_event_and_fifty(client, reference):
     # session, user, permissions (2), then the events with their to-one relations joined, and one
     # query each for their apps, sources and related events, with a COUNT for the paginated read.
     assert len(one) == len(fifty), [q["sql"] for q in fifty]
+
+
+def test_an_import_reports_duplicates_instead_of_creating_them_unless_confirmed(client, reference):
+    # The form's check: same country, an app in common and the same start date.
+    client.force_login(publisher())
+    existing = EventFactory(title="Already here", apps=[App.objects.get(slug="whatsapp")], started_on="2026-02-01")
+    row = GOOD_ROWS[1]  # WhatsApp in RU from 2026-02-01
+    shown = preview(client, csv_file([row, row, row]))
+    invalid = shown.context["result"].invalid_rows
+    assert [r.number for r in invalid] == [1, 2, 3]
+    assert f"Possible duplicate of event {existing.pk} (Already here)" in invalid[0].error_dict["not_a_duplicate"][0]
+    assert Event.objects.count() == 1
+    # Confirmed in the file: imported, and the rows after the first are duplicates of it in turn.
+    confirmed = csv_file([[*row, "yes"], [*row, "yes"]], [*HEADER, "not_a_duplicate"])
+    confirm(client, preview(client, confirmed))
+    assert Event.objects.count() == 3
+    again = preview(client, csv_file([row]))
+    assert "Possible duplicate" in again.context["result"].invalid_rows[0].error_dict["not_a_duplicate"][0]

@@ -121,9 +121,7 @@ class EventAdminForm(forms.ModelForm):
         country, apps, started_on = cleaned.get("country"), cleaned.get("apps"), cleaned.get("started_on")
         if not (country and apps and started_on) or cleaned.get("not_a_duplicate"):
             return
-        matches = list(
-            Event.objects.filter(country=country, started_on=started_on, apps__in=apps).distinct().order_by("-id")[:5]
-        )
+        matches = list(Event.objects.possible_duplicates(country, started_on, apps)[:5])
         if not matches:
             return
         self.fields["not_a_duplicate"].widget = forms.CheckboxInput()

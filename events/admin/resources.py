@@ -178,9 +178,27 @@ class EventResource(SpreadsheetSafe, resources.ModelResource):
                         instance.pending_sources = list(values)
         if instance.pk is None and instance.pending_sources is None:
             instance.pending_sources = []  # a new event without a sources column has none
+        if instance.pk is None and not errors:
+            errors.update(self._duplicate_errors(instance, row))
         errors.update(self._workflow_errors(instance, row, stored_state, stored_revision))
         if errors:
             raise ValidationError(errors)
+
+    def _duplicate_errors(self, instance, row):
+        """The form's duplicate check (EventQuerySet.possible_duplicates), against the database and the
+        rows of this file before this one (a preview writes them in its transaction too)."""
+        confirmed = str(row.get("not_a_duplicate") or "").strip().lower() in ("1", "yes", "true", "y", "x")
+        apps = self.fields["apps"].clean(row) if "apps" in row else []
+        if confirmed or not (instance.country_id and instance.started_on and apps):
+            return {}
+        matches = list(Event.objects.possible_duplicates(instance.country_id, instance.started_on, apps)[:3])
+        if not matches:
+            return {}
+        named = ", ".join(f"{event.pk} ({event.title})" for event in matches)
+        return {
+            "not_a_duplicate": f"Possible duplicate of event {named}: same country, an app in common and the "
+            "same start date. If it is a different event, put yes in a not_a_duplicate column for this row."
+        }
 
     def _workflow_errors(self, instance, row, stored_state, stored_revision):
         """An editor's rows never move the review state (new events are drafts); a publisher's

@@ -91,6 +91,11 @@ class EventQuerySet(models.QuerySet):
         owned_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"), app_id__in=app_ids)
         return self.filter(Q(owner_id__in=owner_ids) | Exists(owned_app))
 
+    def possible_duplicates(self, country, started_on, apps):
+        """Events with the same country and start date and an app in common: what the admin's form
+        and its imports ask an editor to confirm before creating another (newest first)."""
+        return self.filter(country=country, started_on=started_on, apps__in=apps).distinct().order_by("-id")
+
     def for_authorities(self, slugs):
         return self.filter(authority__slug__in=slugs)
 
