@@ -1,6 +1,7 @@
 """Bulk entry: events imported from CSV/XLSX all or nothing, with row-numbered errors; and exported."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -239,3 +240,43 @@ def test_an_import_reports_duplicates_instead_of_creating_them_unless_confirmed(
     assert Event.objects.count() == 3
     again = preview(client, csv_file([row]))
     assert "Possible duplicate" in again.context["result"].invalid_rows[0].error_dict["not_a_duplicate"][0]
+
+
+def new_rows(count, start=0):
+    """Rows of new, distinct events: each starts on a day of its own."""
+    first = datetime.date(2000, 1, 1)
+    rows = []
+    for n in range(start, start + count):
+        day = (first + datetime.timedelta(days=n)).isoformat()
+        rows.append([f"Event {n}", "RU", "whatsapp;telegram", "full_block", "all", "in_force", day, "day"])
+        rows[-1] += ["https://news.example.org/block", "published"]
+    return rows
+
+
+def test_an_import_writes_its_rows_in_batches_whatever_their_number(client, reference):
+    # Rows are checked one by one but written together (events/bulk.py): the queries of an import
+    # do not grow with its rows.
+    client.force_login(publisher())
+    counts = []
+    for start, count in ((0, 3), (100, 60)):
+        shown = preview(client, csv_file(new_rows(count, start)))
+        with CaptureQueriesContext(connection) as queries:
+            confirm(client, shown)
+        counts.append(len(queries))
+    assert Event.objects.count() == 63
+    # Twenty times the rows, the same statements but for the batches SQLite's limit of 999
+    # parameters a statement splits the wider inserts into.
+    assert counts[1] - counts[0] <= 4, counts
+
+
+def test_imported_events_have_one_creation_record_with_their_apps_and_are_public_at_once(client, reference):
+    client.force_login(publisher())
+    client.get("/api/v1/events/")  # a kept answer, if the cache keeps any
+    confirm(client, preview(client, csv_file(new_rows(2))))
+    event = Event.objects.get(title="Event 0")
+    (record,) = event.history.all()
+    assert record.history_type == "+" and record.history_user.username == "pia"
+    assert sorted(link.app.slug for link in record.apps.all()) == ["telegram", "whatsapp"]
+    assert [link.source.url for link in record.sources.all()] == ["https://news.example.org/block"]
+    assert client.get(f"/events/{event.pk}/").status_code == 200
+    assert {e["title"] for e in client.get("/api/v1/events/").json()["results"]} == {"Event 0", "Event 1"}

@@ -19,6 +19,8 @@ The review state follows the workflow (events/models/review.py):
   spreadsheet edited offline never overwrites newer work.
 """
 
+import copy
+import datetime
 import io
 
 import tablib
@@ -31,6 +33,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from events.bulk import LINKS, create_events
 from events.importers.limits import READ_ERRORS, FileTooLarge, capped, check_archive, check_size
 from events.models import App, Authority, Country, Event, Owner, Source, review
 from events.text import from_spreadsheet, spreadsheet_safe
@@ -61,7 +64,21 @@ class SpreadsheetSafe:
         super().before_import_row(row, **kwargs)
 
 
-class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
+class RememberedLookups:
+    """Records found by key once per import, not once per row: a widget belongs to one resource,
+    which import-export makes for one import (its fields are copied per instance)."""
+
+    def lookup(self, keys):
+        """{key: record} for the `keys` that name a record."""
+        known = self.__dict__.setdefault("_known", {})
+        missing = [key for key in dict.fromkeys(keys) if key not in known]
+        if missing:
+            for record in self.model.objects.filter(**{f"{self.field}__in": missing}):
+                known[str(getattr(record, self.field))] = record
+        return {key: known[key] for key in keys if key in known}
+
+
+class StrictForeignKeyWidget(RememberedLookups, widgets.ForeignKeyWidget):
     """A foreign key by a human key; an unknown value is an error that names it."""
 
     def __init__(self, model, field, label, upper=False):
@@ -74,13 +91,13 @@ class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
         if not text:
             return None
         text = text.upper() if self.upper else text.lower()
-        try:
-            return self.model.objects.get(**{self.field: text})
-        except self.model.DoesNotExist:
-            raise ValueError(f"No {self.label} '{text}'.") from None
+        found = self.lookup([text])
+        if text not in found:
+            raise ValueError(f"No {self.label} '{text}'.")
+        return found[text]
 
 
-class StrictManyToManyWidget(widgets.ManyToManyWidget):
+class StrictManyToManyWidget(RememberedLookups, widgets.ManyToManyWidget):
     """A ';'-joined list of human keys; unknown values are an error that lists them."""
 
     def __init__(self, model, field, label, lower=True):
@@ -92,12 +109,11 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         keys = _split(value)
         if self.lower:
             keys = [key.lower() for key in keys]
-        found = self.model.objects.filter(**{f"{self.field}__in": keys})
-        known = {str(getattr(obj, self.field)) for obj in found}
-        unknown = [key for key in keys if key not in known]
+        found = self.lookup(keys)
+        unknown = [key for key in keys if key not in found]
         if unknown:
             raise ValueError(f"No {self.label} {', '.join(repr(key) for key in unknown)}.")
-        return found
+        return list(dict.fromkeys(found[key] for key in keys))
 
 
 class FeaturesWidget(widgets.Widget):
@@ -135,10 +151,29 @@ class EventResource(SpreadsheetSafe, resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
         skip_unchanged = False
+        # Rows are checked one by one and written in batches (bulk_create below).
+        use_bulk = True
+        batch_size = 1000
+
+    # A larger file is previewed by its errors and counts alone, not field by field: comparing each
+    # row with what it changes costs as much as importing it.
+    PREVIEW_DIFF_ROWS = 1000
+    # Found in the database by the widgets already: full_clean need not look them up again, a query each.
+    LOOKED_UP = ["country", "owner", "authority", "promoted_alternative"]
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.user = None
+        self._meta = copy.copy(self._meta)  # skip_diff is decided per import (before_import)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors, *self.LOOKED_UP], validate_unique=validate_unique)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def get_user_visible_fields(self):
         # The import page lists the columns it reads; updated_at is written on export only.
@@ -149,6 +184,37 @@ class EventResource(SpreadsheetSafe, resources.ModelResource):
         if "id" not in (dataset.headers or []):
             # A file of new events needs no id column; rows without an id create events.
             dataset.append_col([""] * len(dataset), header="id")
+        self.existing, self.seen = self._read_existing_events(dataset), {}
+        self._meta.skip_diff = len(dataset) > self.PREVIEW_DIFF_ROWS
+
+    def get_instance(self, instance_loader, row):
+        if row.get("id") in (None, ""):
+            return None  # a new event: no query to find out
+        return super().get_instance(instance_loader, row)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """New events in batches (events/bulk.py), with their links and their history."""
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                links = [instance.import_links for instance in self.create_instances]
+                create_events(self.create_instances, links, user=self.user, reason="Imported from a file.")
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Changed events one by one: a save each, with history, and their links set."""
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                for instance in self.update_instances:
+                    instance.save()
+                    for name, values in instance.import_links.items():
+                        getattr(instance, name).set(values)
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
 
     def filter_export(self, queryset, **kwargs):
         """Related records in a fixed number of queries, however many events are exported."""
@@ -167,13 +233,15 @@ class EventResource(SpreadsheetSafe, resources.ModelResource):
         # The many-to-many values are only saved after the row; check them now so that an unknown
         # slug or URL is reported with the row, like every other mistake. The sources count for the
         # model's "no publication without a source" (Event.pending_sources).
-        for name in ("apps", "sources", "related"):
+        instance.import_links = {}  # written with the row, in bulk (events/bulk.py)
+        for name in LINKS:
             if name in row:
                 try:
                     values = self.fields[name].clean(row)
                 except ValueError as error:
                     errors[name] = [str(error)]
                 else:
+                    instance.import_links[name] = values
                     if name == "sources":
                         instance.pending_sources = list(values)
         if instance.pk is None and instance.pending_sources is None:
@@ -186,19 +254,38 @@ class EventResource(SpreadsheetSafe, resources.ModelResource):
 
     def _duplicate_errors(self, instance, row):
         """The form's duplicate check (EventQuerySet.possible_duplicates), against the database and the
-        rows of this file before this one (a preview writes them in its transaction too)."""
+        rows of this file before this one, from what before_import read once for the whole file."""
         confirmed = str(row.get("not_a_duplicate") or "").strip().lower() in ("1", "yes", "true", "y", "x")
-        apps = self.fields["apps"].clean(row) if "apps" in row else []
+        apps = instance.import_links.get("apps", [])
         if confirmed or not (instance.country_id and instance.started_on and apps):
             return {}
-        matches = list(Event.objects.possible_duplicates(instance.country_id, instance.started_on, apps)[:3])
-        if not matches:
+        keys = [(instance.country_id, instance.started_on, app.pk) for app in apps]
+        matches = list(dict.fromkeys(self.existing[key] for key in keys if key in self.existing))
+        earlier = sorted({self.seen[key] for key in keys if key in self.seen})
+        for key in keys:
+            self.seen.setdefault(key, str(row.get("title") or ""))
+        if not (matches or earlier):
             return {}
-        named = ", ".join(f"{event.pk} ({event.title})" for event in matches)
+        named = ", ".join(f"event {pk} ({title})" for pk, title in sorted(matches, reverse=True)[:3])
+        named = named or "an earlier row of this file (" + ", ".join(earlier[:3]) + ")"
         return {
-            "not_a_duplicate": f"Possible duplicate of event {named}: same country, an app in common and the "
+            "not_a_duplicate": f"Possible duplicate of {named}: same country, an app in common and the "
             "same start date. If it is a different event, put yes in a not_a_duplicate column for this row."
         }
+
+    def _read_existing_events(self, dataset):
+        """(country, start, app id) -> (event id, title) of the events starting on a day the file names:
+        the duplicate check's one query for the whole file."""
+        days = set()
+        for value in dataset["started_on"] if "started_on" in (dataset.headers or []) else []:
+            try:
+                days.add(value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10]))
+            except ValueError:
+                continue  # the row's own validation reports it
+        links = Event.apps.through.objects.filter(event__started_on__in=days).values_list(
+            "event__country_id", "event__started_on", "app_id", "event_id", "event__title"
+        )
+        return {(country, day, app): (pk, title) for country, day, app, pk, title in links}
 
     def _workflow_errors(self, instance, row, stored_state, stored_revision):
         """An editor's rows never move the review state (new events are drafts); a publisher's

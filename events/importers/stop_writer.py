@@ -10,6 +10,7 @@ import re
 
 from simple_history.utils import bulk_create_with_history
 
+from events.bulk import write_creation_history
 from events.models import Authority, Event, Source, Statement
 from events.text import cleaned
 
@@ -160,24 +161,11 @@ class StopWriter:
         return event
 
     def record_created(self):
-        """One "created" history record per new event, with its apps and sources, in bulk.
-
-        This is the record django-simple-history would write on save, plus the rows it would copy
-        from the event's m2m tables; writing them here once, after the relations are set, costs a
-        few queries in all instead of a dozen per event.
-        """
+        """One "created" history record per new event, with its apps and sources, in bulk: a few
+        queries in all instead of a dozen per event (events/bulk.py)."""
         for event in self.created:
             del event.skip_history_when_saving
-        records = {record.id: record for record in Event.history.bulk_history_create(self.created, batch_size=BATCH)}
-        for name in ("apps", "sources"):
-            through = getattr(Event, name).through
-            history_model = getattr(Event.history.model, name).model
-            columns = [field.attname for field in through._meta.fields]
-            rows = through.objects.filter(event_id__in=list(records))
-            history_model.objects.bulk_create(
-                [history_model(history=records[row.event_id], **{c: getattr(row, c) for c in columns}) for row in rows],
-                batch_size=BATCH,
-            )
+        write_creation_history(self.created)
 
     def set_related(self, manager, wanted, created):
         if created:
