@@ -60,7 +60,9 @@ def write_creation_history(events, user=None, reason=""):
         history_model = getattr(Event.history.model, name).model
         columns = [field.attname for field in through._meta.fields]
         linked = through.objects.filter(event_id__in=list(records))
-        history_model.objects.bulk_create(
-            [history_model(history=records[row.event_id], **{c: getattr(row, c) for c in columns}) for row in linked],
-            batch_size=BATCH,
-        )
+        # By ids: assigning the records themselves costs a model lookup per row.
+        history_ids = {event_id: record.history_id for event_id, record in records.items()}
+        copies = []
+        for values in linked.values(*columns):
+            copies.append(history_model(history_id=history_ids[values["event_id"]], **values))
+        history_model.objects.bulk_create(copies, batch_size=BATCH)
