@@ -148,10 +148,8 @@ def reference_filter(model, example, help_text, **kwargs):
     """A comma list of slugs (codes for countries) of public records of `model`."""
     if model is Country:
         kwargs.update(key="code", known=country_codes)
-    return ListFilter(
-        field_class=ReferenceListField, model=model, key=kwargs.pop("key", "slug"), example=example,
-        help_text=help_text, **kwargs,
-    )  # fmt: skip
+    kwargs.setdefault("key", "slug")
+    return ListFilter(field_class=ReferenceListField, model=model, example=example, help_text=help_text, **kwargs)
 
 
 COUNTRY_HELP = "ISO 3166-1 alpha-2 codes, comma-separated, any case: `RU` or `ru,ir`."

@@ -253,8 +253,9 @@ class EventResource(SpreadsheetSafe, resources.ModelResource):
             raise ValidationError(errors)
 
     def _duplicate_errors(self, instance, row):
-        """The form's duplicate check (EventQuerySet.possible_duplicates), against the database and the
-        rows of this file before this one, from what before_import read once for the whole file."""
+        """The form's rule (EventQuerySet.possible_duplicates: same country, start and an app in
+        common), checked against keys read once for the whole file (_read_existing_events) and the
+        rows of this file before this one, which are not in the database until their batch is."""
         confirmed = str(row.get("not_a_duplicate") or "").strip().lower() in ("1", "yes", "true", "y", "x")
         apps = instance.import_links.get("apps", [])
         if confirmed or not (instance.country_id and instance.started_on and apps):
