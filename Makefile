@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine with Python 3.11 and make:
 #   make run    virtualenv, install, migrate, load the seed story, serve on 127.0.0.1:8000
+#               (make run PORT=8001, make run HOST=0.0.0.0 PORT=8001 to serve elsewhere)
 #   make test   the same set-up, then the whole suite
 # A second run skips what is already done: installs are redone only when a requirements file changes.
 
@@ -10,11 +11,16 @@ export DEBUG ?= 1
 # Two workers (pytest-xdist), each file on one worker so module-level fixtures load once.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
+# Where `make run` serves. Only values given on make's command line count: some shells put the
+# machine's name in HOST, and platforms their own port in PORT.
+RUN_HOST := $(if $(filter command line,$(origin HOST)),$(HOST),127.0.0.1)
+RUN_PORT := $(if $(filter command line,$(origin PORT)),$(PORT),8000)
+
 .PHONY: run test setup install install-dev migrate lint format browser serve clean bench
 
 run: install migrate
 	$(BIN)/python manage.py load_seed
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(RUN_HOST):$(RUN_PORT)
 
 test: install-dev browser
 	$(BIN)/python manage.py check --fail-level WARNING

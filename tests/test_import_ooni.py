@@ -124,6 +124,14 @@ def test_skip_invalid_imports_the_rest_and_writes_the_rejects(tmp_path):
     assert [(r["row"], r["probe_cc"], r["reasons"]) for r in rejected] == [("3", "XX", "unknown country code 'XX'")]
 
 
+def test_skip_invalid_writes_the_rejects_beside_the_file_by_default(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    monkeypatch.chdir(tmp_path)
+    out = run(write(tmp_path / "data" / "ooni.csv", [line(), line(cc="XX")]), "--skip-invalid")
+    assert f"Rejected rows written to {tmp_path / 'data' / 'ooni.rejects.csv'}" in out
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data"]
+
+
 def test_rows_the_file_marks_discard_are_left_out(tmp_path):
     out = run(write(tmp_path / "ooni.csv", [line(), line(test="telegram", discard="yes")]))
     assert Measurement.objects.count() == 1

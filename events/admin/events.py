@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
@@ -183,6 +184,22 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
         form.user = request.user  # modelform_factory made this class for this request alone
         return form
 
+    # Called once an event and its apps and sources are saved, by the add, change and revert views
+    # and the bulk actions alike: what is allowed but probably not meant is said then.
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._warn(request, obj)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._warn(request, obj)
+        return entry
+
+    def _warn(self, request, event):
+        for warning in save_warnings(event):
+            self.message_user(request, warning, messages.WARNING)
+
     def get_queryset(self, request):
         # Apps for the list's column in one query, whatever the number of rows.
         return super().get_queryset(request).prefetch_related(Prefetch("apps", queryset=App.objects.order_by("name")))
@@ -219,6 +236,30 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
     def view_on_site(self, obj):
         """Only a published event has a public page."""
         return obj.get_absolute_url() if obj.is_public else None
+
+
+NO_SOURCE_YET = "“{event}” is in review without a source: publishing it will need at least one, so add one."
+
+
+def save_warnings(event, today=None):
+    """What an editor probably did not mean in a saved event, said after the save, which goes
+    ahead: the workflow refuses only what must not happen (events/models/review.py)."""
+    today = today or timezone.localdate()
+    warnings = []
+    if event.review_state == Event.ReviewState.IN_REVIEW and not event.sources.exists():
+        warnings.append(NO_SOURCE_YET.format(event=event))
+    in_force = event.status == Event.Status.IN_FORCE
+    if in_force and event.ended_on and event.ended_on < today:
+        warnings.append(
+            f"“{event}” is marked in force, but its end date ({event.ended_display}) is past: "
+            "if the measure is over, set the status to Lifted; if it goes on, clear the end date."
+        )
+    if in_force and event.started_on and event.started_on > today:
+        warnings.append(
+            f"“{event}” is marked in force, but it starts on {event.started_display}, in the future: "
+            "should the status be Announced?"
+        )
+    return warnings
 
 
 def stored_state(event):

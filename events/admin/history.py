@@ -3,7 +3,7 @@
 simple-history shows who changed what and when, with a field-level diff, and reverts to an old
 version. Two things make it read better for editors here: a save that also changes many-to-many
 fields (an event's apps and sources) is recorded once, not once for the fields and again for each
-relation; and the diff shows choice labels rather than stored values.
+relation; and the diff shows choice labels rather than stored values, and whole values, wrapped.
 """
 
 import json
@@ -13,11 +13,23 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay, conditional_str
+
+
+class WholeValues(ObjDiffDisplay):
+    """Old and new values as they are: simple-history cuts both to 100 characters around the first
+    difference ("Russia[40 chars]blocks"), which hides what an edit to a summary did."""
+
+    def common_shorten_repr(self, *args):
+        return tuple(map(conditional_str, args))
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
-    """'Review state: Draft → In review' rather than 'draft → in_review'."""
+    """'Review state: Draft → In review' rather than 'draft → in_review', and whole values (the
+    history page wraps long ones, templates/admin/history/)."""
+
+    def get_obj_diff_display(self):
+        return WholeValues()
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
@@ -33,6 +45,8 @@ class ReadableChanges(HistoricalRecordContextHelper):
 class HistoryAdmin(SimpleHistoryAdmin):
     """SimpleHistoryAdmin that records one history entry per admin save and shows readable diffs."""
 
+    object_history_template = "admin/history/object_history.html"
+    object_history_list_template = "admin/history/object_history_list.html"
     # An address typed without a scheme is taken as https:// (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

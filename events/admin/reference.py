@@ -6,9 +6,10 @@ and counts come as subqueries of the same query.
 """
 
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from events.countries import search_countries
 from events.models import App, Authority, Country, Event, Owner
 
 from .history import HistoryAdmin
@@ -31,8 +32,21 @@ class CountryAdmin(admin.ModelAdmin):
 
     list_display = ("name", "code", "alpha3", "region", "event_count")
     list_filter = ("region",)
+    # What get_search_results matches, with the aliases; the autocomplete needs the attribute set.
     search_fields = ("name", "code", "alpha3", "official_name")
+    search_help_text = "Finds codes, names, official names and common names: Turkey, Burma, UK, USA, DRC..."
     fields = ("code", "alpha3", "name", "official_name", "region")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Codes, names, official names and aliases, case and accents aside (events/countries.py),
+        best match first: this search is also the country autocomplete of every form."""
+        codes = search_countries(search_term)
+        if codes is None:
+            return queryset, False
+        best_first = Case(
+            *(When(pk=code, then=Value(rank)) for rank, code in enumerate(codes)), default=Value(len(codes))
+        )
+        return queryset.filter(pk__in=codes).order_by(best_first, "name"), False
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_total=count_of(Event.objects.all(), "country"))

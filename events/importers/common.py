@@ -17,19 +17,17 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from events.countries import code_for_name
+
 from .limits import READ_ERRORS, FileTooLarge, capped, check_archive
 
-# Names the ISO tables do not know, or that need a word of explanation. Each maps to an alpha-2
-# code and, where the name is a part of that country, the area the record is about.
+# Names that need more than the country table's names and aliases (events/countries.py, which
+# also knows "Turkey", "Burma", "DRC" and the like): each maps to an alpha-2 code and, where the
+# name is a part of that country, the area the record is about.
 COUNTRY_NAMES = {
-    "turkey": ("TR", ""),  # pycountry knows only the current ISO name, Türkiye
     "somaliland": ("SO", "Somaliland"),  # self-declared state, inside Somalia in ISO 3166
     "kosovo": ("XK", ""),  # user-assigned code; present only if the country table has it
-    "ivory coast": ("CI", ""),
-    "democratic republic of congo": ("CD", ""),
-    "drc": ("CD", ""),
-    "burma": ("MM", ""),
-    "swaziland": ("SZ", ""),
+    "democratic republic congo": ("CD", ""),
 }
 
 
@@ -207,9 +205,10 @@ def parse_date(value):
 class CountryNames:
     """Country names as datasets write them -> ISO alpha-2 codes of the countries we have.
 
-    pycountry knows the ISO short, official and common names ("Russian Federation", "Viet Nam",
-    "Tanzania, United Republic of"); a name with a qualifier in brackets ("Iran (Islamic Republic
-    of)") is tried without it; COUNTRY_NAMES covers the rest.
+    The country table's names and aliases (events/countries.py: "Russia", "Burma", "DRC") come
+    first, then pycountry's ISO short, official and common names ("Russian Federation", "Viet
+    Nam", "Tanzania, United Republic of"); a name with a qualifier in brackets ("Iran (Islamic
+    Republic of)") is tried without it; COUNTRY_NAMES covers the rest.
     """
 
     def __init__(self, known_codes):
@@ -230,8 +229,14 @@ class CountryNames:
         if not name:
             return LookupError("no country given")
         code, area = COUNTRY_NAMES.get(key, (None, ""))
-        candidates = [name, re.sub(r"\s*\(.*\)\s*$", "", name)]
+        # "SriLanka": the 2019 sheet runs some names together.
+        spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+        code, area = COUNTRY_NAMES.get(spaced.casefold(), (code, area))
+        candidates = [name, re.sub(r"\s*\(.*\)\s*$", "", name), spaced]
         for candidate in candidates:
+            if code:
+                break
+            code = code_for_name(candidate)
             if code:
                 break
             try:
@@ -252,16 +257,35 @@ def progress(iterable, enabled, **options):
     return tqdm(iterable, file=sys.stderr, leave=False, **options)
 
 
+def rejects_path(file, given=None):
+    """Where --skip-invalid writes the rejected rows: `given` (--rejects), or beside the imported
+    file, named after it (data/Keepiton.xlsx -> data/Keepiton.rejects.csv)."""
+    if given:
+        return Path(given)
+    file = Path(file)
+    return file.with_name(f"{file.stem}.rejects.csv")
+
+
 def write_rejects(path, rejects, columns):
-    """Write rejected rows, with where they are and why, to a CSV a person can fix and re-import."""
+    """Write rejected rows, with where they are and why, to a CSV a person can fix and re-import.
+
+    Called before anything is imported: a place that cannot be written to stops the command there,
+    with nothing written, rather than losing the rejected rows or putting them somewhere else.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["sheet", "row", "reasons", *columns])
-        for reject in rejects:
-            writer.writerow(
-                [reject.sheet, reject.row, "; ".join(reject.reasons)]
-                + [cell_text(reject.cells.get(column)) for column in columns]
-            )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["sheet", "row", "reasons", *columns])
+            for reject in rejects:
+                writer.writerow(
+                    [reject.sheet, reject.row, "; ".join(reject.reasons)]
+                    + [cell_text(reject.cells.get(column)) for column in columns]
+                )
+    except OSError as error:
+        raise CommandError(
+            f"Cannot write the rejected rows to {path} ({error.strerror or error}): give --rejects with a "
+            "file in a folder you can write to. Nothing was imported."
+        ) from error
     return path

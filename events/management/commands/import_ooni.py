@@ -1,10 +1,9 @@
 import time
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from events.importers.common import Report, progress, write_rejects
+from events.importers.common import Report, progress, rejects_path, write_rejects
 from events.importers.ooni import DEFAULT_CREDIT, check_file, write_measurements
 from events.models import Country
 
@@ -31,8 +30,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--rejects",
-            help="Where --skip-invalid writes rejected rows (default: <file name>.rejects.csv in the current "
-            "directory).",
+            help="Where --skip-invalid writes rejected rows (default: beside the file, named after it: "
+            "data/stop.xlsx -> data/stop.rejects.csv).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
 
@@ -65,7 +64,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write(text)
             if not dry_run:
-                path = write_rejects(Path(rejects or f"{Path(file).name}.rejects.csv"), checked.errors, checked.columns)
+                path = write_rejects(rejects_path(file, rejects), checked.errors, checked.columns)
                 self.stdout.write(f"Rejected rows written to {path.resolve()}")
         with transaction.atomic():
             write_measurements(checked.rows, report, credit)
