@@ -221,7 +221,13 @@ class EventFilterSet(StrictFilterSet):
     active_on = ISODateFilter(
         method="filter_active_on",
         help_text="Events in force on this date (YYYY-MM-DD): started by then, not ended before it, "
-        "and more than announced.",
+        "and more than announced; one of unknown status only up to its last_confirmed_on.",
+    )
+    scope = django_filters.CharFilter(
+        method="filter_scope",
+        max_length=200,
+        help_text="Text to find in the scope (the regions, cities or networks a measure applies to), "
+        "e.g. kashmir; 'nationwide' gives the measures that apply to the whole country.",
     )
     year = YearFilter(
         field_name="started_on",
@@ -252,6 +258,11 @@ class EventFilterSet(StrictFilterSet):
 
     def filter_search(self, qs, name, value):
         return qs.search(value)
+
+    def filter_scope(self, qs, name, value):
+        if value.strip().casefold() == "nationwide":
+            return qs.filter(scope="")
+        return qs.filter(scope__icontains=value.strip())
 
     def filter_ordering(self, qs, name, value):
         # An open-ended event (no end date) sorts as later than any date, on every database; the

@@ -143,7 +143,7 @@ def test_event_page_shows_what_where_when_who_why_and_the_evidence(client, seed)
     facts = dict(zip(texts(doc, "//dl[@class='facts']//dt"), texts(doc, "//dl[@class='facts']//dd"), strict=True))
     assert facts["What was done"] == "Full block: everything"
     assert facts["App"] == "WhatsApp (Meta Platforms)"
-    assert facts["Where"] == "Russia"
+    assert facts["Where"] == "Nationwide, Russia"
     assert facts["When"] == "Since 12 February 2026"
     assert facts["Ordered by"] == "Roskomnadzor (regulator)"
     assert facts["Promoted instead"] == "MAX"

@@ -251,6 +251,10 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_MAX_UNPACKED_MB = envint("IMPORT_MAX_UNPACKED_MB", 50, minimum=1)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000, minimum=1)
 
+# A measure said to be in force that no source has confirmed for longer than this says so on its
+# page and in the API (events/models/event.py, confirmation_overdue).
+CONFIRMATION_MAX_AGE_DAYS = envint("CONFIRMATION_MAX_AGE_DAYS", 365, minimum=1)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True

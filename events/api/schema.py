@@ -44,6 +44,7 @@ _EVENT_FILTER_TYPES = {
     "active_on": DATE,
     "year": {"type": "integer", "minimum": 1990, "maximum": 2100},
     "search": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
+    "scope": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
     "ordering": {"type": "string", "enum": EventFilterSet.ORDERINGS},
 }
 

@@ -22,6 +22,7 @@ from django.db import models
 from rest_framework import serializers
 
 from events.models import Event, Source
+from events.models.event import confirmation_overdue
 
 from . import serializers as nested
 
@@ -155,6 +156,7 @@ FIELDS = [
     ),
     ref("owner"),
     ref("authority"),
+    own("authority_note"),
     ref("promoted_alternative", csv_name=False),
     own("kind"),
     own("status"),
@@ -163,6 +165,17 @@ FIELDS = [
     own("started_precision"),
     own("ended_on"),
     own("ended_precision"),
+    own("last_confirmed_on"),
+    Field(
+        "confirmation_overdue",
+        ("status", "ended_on", "last_confirmed_on", "started_on"),
+        lambda values, *_: confirmation_overdue(*values),
+        [("confirmation_overdue", lambda value: "true" if value else "false")],
+        serializers.BooleanField(
+            help_text="True when the measure is said to be in force but no source has confirmed it for longer "
+            "than the tracker's confirmation period (12 months by default)."
+        ),
+    ),
     own("announced_on"),
     own("legal_basis"),
     own("stated_reason"),

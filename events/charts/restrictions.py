@@ -1,8 +1,12 @@
 """Where and when measures were in force: one row per app (or per country), one bar per event.
 
-A bar runs from the event's start to its end, or to today while it is open. Events of one row
-that overlap go in separate lanes so that neither hides the other (WhatsApp in Russia: calls
-restricted from August 2025, then everything blocked from February 2026).
+A bar runs from the event's start to its end, or to today while it is in force; a measure is never
+merged with another into one bar. Events of one row that overlap go in separate lanes so that
+neither hides the other (WhatsApp in Russia: calls restricted from August 2025, then everything
+blocked from February 2026); a one-day shutdown is still a visible mark. What the records do not
+confirm is drawn apart: a measure of unknown status is solid up to its last confirmation and a
+dashed outline after it, and so is one said to be in force but not confirmed for over a year.
+A page with more measures than CHART_LIMIT draws the latest of them and says so.
 """
 
 import datetime
@@ -21,7 +25,9 @@ LANE = 14
 BAR = 10
 ROW_GAP = 10
 AXIS = 26  # year labels under the plot
-MAX_LANES = 4  # beyond this, later bars share the last lane (the table lists them all)
+MAX_LANES = 6  # beyond this, later bars share the last lane (the table lists them all)
+MAX_ROWS = 20  # the rows with the most measures; the caption says how many more there are
+CHART_LIMIT = 300  # measures drawn on one chart: the latest; the caption links to the timeline
 
 
 @dataclass
@@ -38,6 +44,10 @@ class Segment:
     lane: int = 0
     colour: str = ""
     dashed: bool = False
+    # The part after the last confirmation of a measure the records no longer confirm.
+    tail_start: datetime.date | None = None
+    tail_x: float = 0
+    tail_width: float = 0
 
 
 @dataclass
@@ -71,12 +81,15 @@ class RestrictionChart:
     height: int
     plot_bottom: int
     legend: list
-    # A summed chart (spans.py) draws one bar per row, leaves out the rows past its limit and
-    # links to the timeline for every event.
-    summed: bool = False
+    # Rows past MAX_ROWS, and measures past CHART_LIMIT, are not drawn; the caption says so.
     left_out: int = 0
     total: int = 0
     more_url: str = ""
+    unconfirmed: bool = False  # some bar has a dashed tail: the legend explains it
+
+    @property
+    def drawn(self):
+        return len({id(segment.event) for row in self.rows for segment in row.segments})
 
     @property
     def table(self):
@@ -100,8 +113,11 @@ def rows_by_country(event):
     return [(event.country.name, event.country.get_absolute_url())]
 
 
-def restriction_chart(events, *, chart_id, title, rows_of=rows_by_app, today=None):
-    """Build the chart for `events` (already loaded, apps prefetched); None when there are none."""
+def restriction_chart(events, *, chart_id, title, rows_of=rows_by_app, today=None, total=None, more_url=""):
+    """Build the chart for `events` (already loaded, apps prefetched); None when there are none.
+
+    `total` is how many measures the page has when `events` are only the latest of them.
+    """
     events = list(events)
     if not events:
         return None
@@ -111,10 +127,13 @@ def restriction_chart(events, *, chart_id, title, rows_of=rows_by_app, today=Non
         end, open_ended = _end(event, today)
         for label, url in rows_of(event):
             row = rows.setdefault((label, url), Row(label=label, url=url))
-            row.segments.append(Segment(event=event, start=event.started_on, end=end, open_ended=open_ended))
-    ordered = sorted(rows.values(), key=lambda r: (r.first_start, r.label.lower()))
+            segment = Segment(event=event, start=event.started_on, end=end, open_ended=open_ended)
+            segment.tail_start = _tail_start(event, today)
+            row.segments.append(segment)
+    kept = sorted(rows.values(), key=lambda r: (-len(r.segments), r.label.lower()))[:MAX_ROWS]
+    ordered = sorted(kept, key=lambda r: (r.first_start, r.label.lower()))
 
-    first = min(e.started_on for e in events)
+    first = min(s.start for r in ordered for s in r.segments)
     last = max([today] + [s.end for r in ordered for s in r.segments])
     axis = TimeAxis.whole_years(first, last)
     y = TOP
@@ -123,8 +142,12 @@ def restriction_chart(events, *, chart_id, title, rows_of=rows_by_app, today=Non
         row.label_y = y + LABEL - 5
         row.lanes = _assign_lanes(row.segments)
         for segment in row.segments:
+            solid_end = segment.tail_start or segment.end
             segment.x = axis.x(segment.start)
-            segment.width = axis.width(segment.start, segment.end)
+            segment.width = axis.width(segment.start, solid_end)
+            if segment.tail_start:
+                segment.tail_x = axis.x(segment.tail_start)
+                segment.tail_width = max(0.0, axis.x(segment.end) - segment.tail_x)
             segment.y = y + LABEL + segment.lane * LANE
             segment.colour = colour(segment.event.kind)
             segment.dashed = segment.event.status == Event.Status.ANNOUNCED
@@ -132,10 +155,15 @@ def restriction_chart(events, *, chart_id, title, rows_of=rows_by_app, today=Non
     plot_bottom = y
     first_year, last_year = axis.start.year, axis.end.year - 1
     years = str(first_year) if first_year == last_year else f"{first_year}–{last_year}"
+    drawn = len({id(s.event) for r in ordered for s in r.segments})
+    total = max(total or 0, len(events))
     description = (
-        f"{len(events)} measure{'s' if len(events) != 1 else ''} in {len(ordered)} row"
-        f"{'s' if len(ordered) != 1 else ''}, {years}. Each bar runs from the start of a measure to its end, "
-        f"or to today ({today:%d %B %Y}) while it is in force. The table below lists the same bars."
+        f"{drawn} measure{'s' if drawn != 1 else ''}"
+        + (f" (the latest of {total})" if total > drawn else "")
+        + f" in {len(ordered)} row{'s' if len(ordered) != 1 else ''}, {years}, one bar each. A bar runs from the "
+        f"start of a measure to its end, or to today ({today:%d %B %Y}) while it is in force; after the last "
+        "confirmation of a measure the records no longer confirm, it is a dashed outline. The table below "
+        "lists the same bars."
     )
     return RestrictionChart(
         id=chart_id,
@@ -148,7 +176,21 @@ def restriction_chart(events, *, chart_id, title, rows_of=rows_by_app, today=Non
         height=plot_bottom + AXIS,
         plot_bottom=plot_bottom,
         legend=legend(e.kind for e in events),
+        left_out=len(rows) - len(ordered),
+        total=total,
+        more_url=more_url,
+        unconfirmed=any(s.tail_start for r in ordered for s in r.segments),
     )
+
+
+def _tail_start(event, today):
+    """Where a bar stops being confirmed: the day after the last confirmation of a measure of
+    unknown status, or of one in force that no source has confirmed for over the period."""
+    if event.unknown_since and event.unknown_since <= today:
+        return event.unknown_since
+    if event.confirmation_overdue:
+        return (event.last_confirmed_on or event.started_on) + datetime.timedelta(days=1)
+    return None
 
 
 def _end(event, today):

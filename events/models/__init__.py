@@ -8,6 +8,17 @@ rules every surface shares: visibility.py (who is public) and review.py (the rev
 from .event import Event, EventQuerySet
 from .evidence import Source, Statement
 from .measurement import Measurement
-from .reference import App, Authority, Country, Owner
+from .reference import App, Authority, Country, FormerSlug, Owner
 
-__all__ = ["App", "Authority", "Country", "Event", "EventQuerySet", "Measurement", "Owner", "Source", "Statement"]
+__all__ = [
+    "App",
+    "Authority",
+    "Country",
+    "Event",
+    "EventQuerySet",
+    "FormerSlug",
+    "Measurement",
+    "Owner",
+    "Source",
+    "Statement",
+]

@@ -1,5 +1,8 @@
 """Events: one measure taken in one country against apps or their owner."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -18,12 +21,60 @@ from .visibility import is_public
 
 
 def active_on_condition(day, prefix=""):
-    """The rule of active_on() as a Q, for aggregates (`Count(..., filter=)`) and joins (prefix "event__")."""
+    """The rule of active_on() as a Q, for aggregates (`Count(..., filter=)`) and joins (prefix "event__").
+
+    In force on `day`: started by then, more than announced, and either not ended before it or,
+    for a measure whose status is unknown and that has no end date, confirmed on or after it by a
+    source (`last_confirmed_on`, its start day when blank). After that such a measure is "status
+    unknown" (unknown_on), never in force: the records do not say it still is.
+    """
+    p = prefix
+    unknown = Event.Status.UNKNOWN
     return (
-        Q(**{f"{prefix}started_on__lte": day})
-        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day}))
-        & ~Q(**{f"{prefix}status": Event.Status.ANNOUNCED})
+        Q(**{f"{p}started_on__lte": day})
+        & ~Q(**{f"{p}status": Event.Status.ANNOUNCED})
+        & (
+            Q(**{f"{p}ended_on__gte": day})
+            | (Q(**{f"{p}ended_on__isnull": True}) & ~Q(**{f"{p}status": unknown}))
+            | Q(**{f"{p}ended_on__isnull": True, f"{p}status": unknown, f"{p}last_confirmed_on__gte": day})
+            | Q(
+                **{
+                    f"{p}ended_on__isnull": True,
+                    f"{p}status": unknown,
+                    f"{p}last_confirmed_on__isnull": True,
+                    f"{p}started_on__gte": day,
+                }
+            )
+        )
     )
+
+
+def unknown_on_condition(day, prefix=""):
+    """Status unknown on `day`: an unknown measure with no end date whose last confirmation is past."""
+    p = prefix
+    return Q(**{f"{p}status": Event.Status.UNKNOWN, f"{p}ended_on__isnull": True, f"{p}started_on__lt": day}) & ~Q(
+        **{f"{p}last_confirmed_on__gte": day}
+    )
+
+
+def overdue_condition(day, prefix=""):
+    """confirmation_overdue() as a Q: in force, no end, last confirmed more than the period before `day`."""
+    p = prefix
+    cutoff = day - timedelta(days=settings.CONFIRMATION_MAX_AGE_DAYS)
+    return Q(**{f"{p}status": Event.Status.IN_FORCE, f"{p}ended_on__isnull": True}) & (
+        Q(**{f"{p}last_confirmed_on__lt": cutoff})
+        | Q(**{f"{p}last_confirmed_on__isnull": True, f"{p}started_on__lt": cutoff})
+    )
+
+
+def confirmation_overdue(status, ended_on, last_confirmed_on, started_on, today=None):
+    """True for a measure said to be in force that no source has confirmed for longer than
+    CONFIRMATION_MAX_AGE_DAYS (12 months by default): its page and the API say so. Takes the
+    columns rather than an event, for the API's records (events/api/shape.py)."""
+    if status != Event.Status.IN_FORCE or ended_on:
+        return False
+    confirmed = last_confirmed_on or started_on
+    return ((today or timezone.localdate()) - confirmed).days > settings.CONFIRMATION_MAX_AGE_DAYS
 
 
 class EventQuerySet(models.QuerySet):
@@ -66,6 +117,10 @@ class EventQuerySet(models.QuerySet):
 
     def in_force_now(self):
         return self.active_on(timezone.localdate())
+
+    def unknown_on(self, day):
+        """Status unknown on `day` (see unknown_on_condition): shown in a place of their own."""
+        return self.filter(unknown_on_condition(day))
 
     def for_countries(self, codes):
         return self.filter(country_id__in=[code.upper() for code in codes])
@@ -187,6 +242,12 @@ class Event(CleanText):
         max_length=10, choices=Precision.choices, blank=True, help_text="How much of the end date is known."
     )
     announced_on = models.DateField(null=True, blank=True, help_text="When it was announced, if that differs.")
+    last_confirmed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day a source confirms the measure was still in force. A measure whose status is "
+        "unknown counts as in force only up to this day (its start day when blank).",
+    )
     authority = models.ForeignKey(
         Authority,
         on_delete=models.PROTECT,
@@ -194,6 +255,11 @@ class Event(CleanText):
         blank=True,
         related_name="events",
         help_text="Who ordered or carried it out.",
+    )
+    authority_note = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="Who ordered it, in the source's words, when that says more than the authority's name.",
     )
     legal_basis = models.CharField(max_length=500, blank=True, help_text="The law or decision invoked, e.g. 272-FZ.")
     stated_reason = models.TextField(
@@ -316,6 +382,17 @@ class Event(CleanText):
     @property
     def ended_display(self):
         return format_date(self.ended_on, self.ended_precision)
+
+    @property
+    def confirmation_overdue(self):
+        return confirmation_overdue(self.status, self.ended_on, self.last_confirmed_on, self.started_on)
+
+    @property
+    def unknown_since(self):
+        """For a measure of unknown status with no end date: the day after its last confirmation."""
+        if self.status != self.Status.UNKNOWN or self.ended_on:
+            return None
+        return (self.last_confirmed_on or self.started_on) + timedelta(days=1)
 
     @property
     def is_public(self):

@@ -188,3 +188,24 @@ class Authority(Named):
 
     class Meta(Named.Meta):
         verbose_name_plural = "authorities"
+
+
+class FormerSlug(models.Model):
+    """A slug an app, owner or authority once had, or that of a duplicate merged into it: its old
+    addresses (pages, feeds, API details) answer with a permanent redirect to the record's new one."""
+
+    class Kind(models.TextChoices):
+        APP = "app", "App"
+        OWNER = "owner", "Owner"
+        AUTHORITY = "authority", "Authority"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    slug = models.CharField(max_length=120)
+    target_id = models.PositiveBigIntegerField(help_text="The id of the record the old slug now leads to.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="former_slug_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.slug}"

@@ -14,13 +14,18 @@ FEATURE_LABELS = dict(Event.Feature.choices)
 
 @register.filter
 def period(event):
-    """'since 12 February 2026', '4 March 2022 to May 2022', 'announced for 1 March 2026'."""
+    """'since 12 February 2026', '4 March 2022 to May 2022', 'announced for 1 March 2026', and
+    what the records do not confirm: 'from 18 December 2020, status unknown since 19 December 2020'."""
     start = event.started_display
     if event.ended_on:
         end = event.ended_display
         return start if end == start else f"{start} to {end}"
     if event.status == Event.Status.ANNOUNCED:
         return f"announced for {start}"
+    if event.unknown_since:
+        return f"from {start}, status unknown since {format_date(event.unknown_since, 'day')}"
+    if event.confirmation_overdue:
+        return f"since {start} (not confirmed since {format_date(event.last_confirmed_on or event.started_on, 'day')})"
     return f"since {start}"
 
 

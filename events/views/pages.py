@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from events.dates import Precision
 from events.models import App, Authority, Country, Event, Owner, Source
-from events.models.event import active_on_condition
+from events.models.event import active_on_condition, overdue_condition, unknown_on_condition
 from events.models.visibility import is_public
 
 from .meta import SITE_DESCRIPTION, SITE_NAME, PageMeta, render_context
@@ -30,6 +30,7 @@ def home(request):
         "by_country": _in_force_by_country(today),
         "latest": Event.objects.public().for_listing()[:LATEST],  # events + their apps
         "apps_per_country": APPS_PER_COUNTRY,
+        "confirmation_period": confirmation_period(),
     }
     meta = PageMeta(
         title=SITE_NAME,
@@ -40,6 +41,16 @@ def home(request):
     return render(request, "events/home.html", render_context(request, meta, **context))
 
 
+def confirmation_period():
+    """'a year', '18 months' or '90 days': CONFIRMATION_MAX_AGE_DAYS as a reader says it."""
+    days = settings.CONFIRMATION_MAX_AGE_DAYS
+    if days in (365, 366):
+        return "a year"
+    if days % 30 == 0 or days > 90:
+        return f"{round(days / 30.4)} months"
+    return f"{days} days"
+
+
 def _home_totals(today):
     """The headline numbers in two queries: one over the events, one over the events' apps."""
     now = active_on_condition(today)
@@ -47,6 +58,8 @@ def _home_totals(today):
         events=Count("id"),
         countries=Count("country", distinct=True),
         in_force=Count("id", filter=now),
+        unconfirmed=Count("id", filter=now & overdue_condition(today)),
+        unknown=Count("id", filter=unknown_on_condition(today)),
         countries_now=Count("country", distinct=True, filter=now),
     )
     totals.update(
@@ -70,14 +83,16 @@ def _in_force_by_country(today):
         Event.apps.through.objects.filter(is_public("event__"))
         .filter(active_on_condition(today, "event__"))
         .values("event__country_id", "event__country__name", "app__slug", "app__name")
-        .annotate(n=Count("event_id"))
+        .annotate(n=Count("event_id"), confirmed=Count("event_id", filter=~overdue_condition(today, "event__")))
         .order_by("event__country_id", "-n", "app__name")
     )
     groups = {}
     for row in pairs:
         group = _country_group(groups, row["event__country_id"], row["event__country__name"])
         if len(group["apps"]) < APPS_PER_COUNTRY:
-            group["apps"].append(App(slug=row["app__slug"], name=row["app__name"]))
+            app = App(slug=row["app__slug"], name=row["app__name"])
+            app.unconfirmed = not row["confirmed"]  # every measure on it unconfirmed for over the period
+            group["apps"].append(app)
         else:
             group["more_apps"] += 1
     has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
@@ -94,6 +109,7 @@ def _in_force_by_country(today):
             one_ended_on=Min("ended_on"),
             one_ended_precision=Min("ended_precision"),
             one_status=Min("status"),
+            one_last_confirmed_on=Min("last_confirmed_on"),
         )
         .order_by("country_id", "kind")
     )
@@ -134,7 +150,8 @@ STATUS_NOTES = {
     Event.Status.ANNOUNCED: "Announced or ordered, but not (yet) known to be in effect.",
     Event.Status.IN_FORCE: "In effect as far as the latest sources say.",
     Event.Status.LIFTED: "Ended; the record gives the date it was lifted.",
-    Event.Status.UNKNOWN: "The sources do not say whether it is still in effect.",
+    Event.Status.UNKNOWN: "The sources do not say whether it is still in effect: in force only up to the last "
+    "day a source confirms it, then shown as 'status unknown since'.",
 }
 PRECISION_NOTES = {
     Precision.DAY: "The exact day is known: '12 February 2026'.",
@@ -158,6 +175,7 @@ def about(request):
         "features": Event.Feature.choices,
         "source_kinds": Source.Kind.choices,
         "corrections_email": getattr(settings, "CORRECTIONS_EMAIL", ""),
+        "confirmation_period": confirmation_period(),
     }
     meta = PageMeta(
         title="About the data",

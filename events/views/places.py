@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from events.charts import measurement_chart, restriction_chart
-from events.charts.restrictions import rows_by_app, rows_by_app_in_country, rows_by_country
-from events.charts.spans import span_chart, spans
+from events.charts.restrictions import CHART_LIMIT, rows_by_app, rows_by_app_in_country, rows_by_country
 from events.models import App, Authority, Country, Event, Measurement, Owner
-from events.models.event import active_on_condition
+from events.models.event import active_on_condition, unknown_on_condition
 from events.models.visibility import is_public
 
 from .grouping import group_by_year_and_month
 from .meta import PageMeta, render_context
 
+UNKNOWN_LIMIT = 10  # the latest measures of unknown status listed; the timeline has them all
 HISTORY_LIMIT = 100  # beyond this the page links to the paginated timeline and sums its chart per row
 PROMOTED_LIMIT = 20  # events promoting an app, newest first
 NOW_LIMIT = 50  # measures in force listed; beyond this the page links to the timeline of all of them
@@ -219,22 +219,37 @@ def _entity_context(
     """What every detail page shares: in force now, the charts, the history, in a bounded amount of work.
 
     Queries: the counts (1); the latest HISTORY_LIMIT events (1) with their apps (1); the latest
-    NOW_LIMIT events in force (1) with their apps (1); the chart's rows summed per `series` (1, or
-    2 when rows are apps); and the weekly OONI counts (1) when the page has measurements. A page
-    with at most HISTORY_LIMIT events draws one bar per event from the history it already has;
-    a larger one draws one bar per row from the sums (events.charts.spans).
+    NOW_LIMIT events in force (1) with their apps (1), and of unknown status (2, when there are);
+    and the weekly OONI counts (1) when the page has measurements. The chart draws one bar per
+    event: from the history when it holds them all, else from the latest CHART_LIMIT (2 more).
     """
     today = timezone.localdate()
-    totals = events_qs.aggregate(count=Count("id"), in_force=Count("id", filter=active_on_condition(today)))
+    totals = events_qs.aggregate(
+        count=Count("id"),
+        countries=Count("country", distinct=True),
+        in_force=Count("id", filter=active_on_condition(today)),
+        unknown=Count("id", filter=unknown_on_condition(today)),
+    )
     events = list(events_qs.order_by("-started_on", "-id")[:HISTORY_LIMIT])
     in_force = list(events_qs.active_on(today).order_by("-started_on", "-id")[:NOW_LIMIT])
-    rows = spans(events_qs, series, today)
+    # Measures of unknown status have a place of their own, never among those in force.
+    unknown = (
+        list(events_qs.unknown_on(today).order_by("-started_on", "-id")[:UNKNOWN_LIMIT]) if totals["unknown"] else []
+    )
     timeline_url = reverse("timeline") + "?" + urlencode(timeline_query)
     chronological = list(reversed(events))
-    if totals["count"] <= HISTORY_LIMIT:
-        chart = restriction_chart(chronological, chart_id="history-chart", title=chart_title, rows_of=rows_of)
-    else:
-        chart = span_chart(rows, chart_id="history-chart", title=chart_title, today=today, more_url=timeline_url)
+    drawn = chronological
+    if totals["count"] > len(events):  # the chart draws more of them than the history lists
+        drawn = list(reversed(events_qs.order_by("-started_on", "-id")[:CHART_LIMIT]))
+    chart = restriction_chart(
+        drawn,
+        chart_id="history-chart",
+        title=chart_title,
+        rows_of=rows_of,
+        today=today,
+        total=totals["count"],
+        more_url=timeline_url,
+    )
     ooni = None
     if measurements is not None:
         # The marks come from the latest events: the measurements cover recent years.
@@ -250,6 +265,9 @@ def _entity_context(
         "count": totals["count"],
         "in_force": in_force,
         "in_force_count": totals["in_force"],
+        "unknown": unknown,
+        "unknown_count": totals["unknown"],
+        "unknown_url": reverse("timeline") + "?" + urlencode({**timeline_query, "status": "unknown"}),
         "in_force_url": reverse("timeline") + "?" + urlencode({**timeline_query, "active_on": today.isoformat()}),
         "now_rows": _group_rows(in_force, now_rows_of),
         "chart": chart,
@@ -257,7 +275,7 @@ def _entity_context(
         "history": group_by_year_and_month(events),
         "history_truncated": totals["count"] > len(events),
         "timeline_url": timeline_url,
-        "row_count": len(rows),
+        "row_count": totals["countries"] if series == "country" else None,
     }
 
 
