@@ -1,11 +1,15 @@
 """`load_seed` writes the seed story, exactly, and a second run changes nothing."""
 
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from events.models import App, Authority, Event, Owner, Source, Statement
+from events.seed.loader import load_seed
+from tests.test_admin_helpers import form_data, make_user, publisher
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +71,64 @@ def test_apps_in_force_in_russia_at_the_end_of_2025(seed_each):
     in_force = Event.objects.public().active_on(date(2025, 12, 31)).for_countries(["ru"])
     slugs = set(App.objects.filter(events__in=in_force).values_list("slug", flat=True))
     assert slugs == {"facebook", "instagram", "whatsapp", "telegram", "snapchat", "facetime"}
+
+
+# Nothing an editor did is undone: `make run` loads the seed every time.
+
+
+def edit_in_admin(client, event, **changes):
+    client.force_login(publisher())
+    url = reverse("admin:events_event_change", args=[event.pk])
+    response = client.post(url, form_data(client.get(url), **changes))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_a_publishers_edit_to_a_seed_event_survives_load_seed(client, seed_each):
+    event = Event.objects.get(import_key="seed:whatsapp-block-2026")
+    edit_in_admin(client, event, title="Russia blocks WhatsApp nationwide")
+    out = StringIO()
+    call_command("load_seed", stdout=out)
+    event.refresh_from_db()
+    assert event.title == "Russia blocks WhatsApp nationwide"
+    assert event.history.first().history_user.username == "pia"  # the latest change is still hers
+    assert f"conflict: event {event.pk} (Russia blocks WhatsApp nationwide): an editor changed it" in out.getvalue()
+    assert "title not applied" in out.getvalue()
+
+
+def test_an_unchanged_seed_event_an_editor_saved_is_no_conflict(client, seed_each):
+    event = Event.objects.get(import_key="seed:snapchat-block-2025")
+    edit_in_admin(client, event)  # saved as it was
+    out = StringIO()
+    call_command("load_seed", stdout=out)
+    assert "conflict" not in out.getvalue()
+
+
+def test_a_seed_event_an_editor_deleted_is_not_brought_back(client, seed_each):
+    event = Event.objects.get(import_key="seed:facetime-restriction-2025")
+    client.force_login(make_user("root"))
+    response = client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    call_command("load_seed", stdout=StringIO())
+    assert not Event.objects.filter(import_key="seed:facetime-restriction-2025").exists()
+    assert Event.objects.count() == 7
+
+
+def test_a_statement_an_editor_reworded_is_not_added_again(seed_each):
+    statement = Statement.objects.filter(event__import_key="seed:whatsapp-block-2026").first()
+    statement.text = "Reworded by an editor."
+    statement._history_user = publisher()
+    statement.save()
+    before = Statement.objects.count()
+    load_seed()
+    assert Statement.objects.count() == before
+    assert Statement.objects.filter(text="Reworded by an editor.").exists()
+
+
+def test_a_program_change_is_brought_back_to_the_seed(seed_each):
+    """What no person touched is the seed's: a command's stray change is put right on the next run."""
+    Event.objects.filter(import_key="seed:snapchat-block-2025").update(title="Garbled")
+    event = Event.objects.get(import_key="seed:snapchat-block-2025")
+    event.save()  # a history record without a user, as a command writes
+    load_seed()
+    event.refresh_from_db()
+    assert event.title == "Russia blocks Snapchat"

@@ -217,6 +217,11 @@ SOURCES = [
     },
 ]
 
+# The last day the story's sources confirm its measures: the reports of 12 February 2026 say
+# WhatsApp is blocked, Telegram restricted and Facebook and Instagram still banned, and recall the
+# December restrictions of Snapchat and FaceTime as still in place.
+CONFIRMED_ON = date(2026, 2, 12)
+
 WHATSAPP_BLOCK_URLS = [SOURCES[6]["url"], SOURCES[7]["url"], SOURCES[8]["url"]]
 
 EVENTS = [
