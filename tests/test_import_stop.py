@@ -186,7 +186,9 @@ def test_a_service_block_becomes_a_published_event_against_the_named_apps(tmp_pa
     assert event.summary == "Nigeria blocked Twitter after it removed a tweet by the president."
     assert event.stated_reason.startswith("National security/ Counter-terrorism: Activities capable")
     assert "Actual cause (Access Now's assessment): Other: Twitter removed a presidential tweet." in event.description
-    assert event.authority.slug == "ng-minister-for-information-and-culture"
+    assert event.authority.slug == "ng-ministry-of-information-and-culture"
+    assert event.authority.name == "Ministry of Information and Culture"
+    assert event.authority_note == "Minister for Information and Culture"  # the sheet's words, kept
     assert (event.authority.kind, event.authority.country_id) == ("executive", "NG")
 
 
@@ -220,7 +222,7 @@ def test_every_event_cites_the_dataset_and_the_rows_links(tmp_path):
     assert sources["https://www.example.gov.ng/statement"].kind == "official"
     assert "https://www.accessnow.org/nigeria-blocks-twitter-keepiton" in sources
     statement = event.statements.get()
-    assert statement.speaker == "Minister for Information and Culture"
+    assert statement.speaker == "Ministry of Information and Culture"
     assert statement.source.url == "https://twitter.com/FMICNigeria/status/1400843062641717249"
 
 
@@ -415,11 +417,25 @@ def test_skip_invalid_imports_the_rest_and_writes_the_rejects_with_reasons(tmp_p
     assert written[0]["reasons"] == "unknown country 'Atlantis'; end_date 2020-01-01 is before start_date 2021-06-04"
 
 
-def test_skip_invalid_writes_rejects_beside_the_working_directory_by_default(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    out = run(write_csv(tmp_path / "in.csv", [row(country="Atlantis")]), "--skip-invalid")
-    assert (tmp_path / "in.csv.rejects.csv").exists()
-    assert str(tmp_path / "in.csv.rejects.csv") in out
+def test_skip_invalid_writes_rejects_beside_the_file_by_default_wherever_it_runs(tmp_path, monkeypatch):
+    # As the README says: `import_stop data/Keepiton.xlsx --skip-invalid` writes data/Keepiton.rejects.csv.
+    data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
+    data.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = run(write_csv(data / "in.csv", [row(), row(country="Atlantis")]), "--skip-invalid")
+    assert (data / "in.rejects.csv").exists()
+    assert f"Rejected rows written to {data / 'in.rejects.csv'}" in out
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_rejects_file_that_cannot_be_written_stops_the_import_with_nothing_written(tmp_path):
+    # A folder that is not one fails as a read-only one does, for root too (who writes anywhere).
+    path = write_csv(tmp_path / "in.csv", [row(), row(country="Atlantis")])
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(CommandError, match=r"Cannot write the rejected rows to .*a-file/rejects\.csv .*--rejects"):
+        run(path, "--skip-invalid", "--rejects", tmp_path / "a-file" / "rejects.csv")
+    assert Event.objects.count() == 0
 
 
 def test_dry_run_reports_what_would_change_and_writes_nothing(tmp_path):
@@ -434,9 +450,10 @@ def test_dry_run_reports_what_would_change_and_writes_nothing(tmp_path):
     assert Event.objects.get(kind=Event.Kind.FULL_BLOCK).ended_on == date(2022, 1, 13)
 
 
-def test_older_sheet_layouts_are_skipped_with_the_reason(tmp_path):
+def test_sheets_of_no_known_layout_are_skipped_with_the_reason(tmp_path):
     out = run(write_xlsx(tmp_path / "stop.xlsx", {"2022 Data": [row()], "2019": "old layout"}))
-    assert "Skipped sheet '2019': not the 2020-2022 layout" in out
+    assert "Skipped sheet '2019': not a STOP layout (lacks 31 of the 2020-2022 columns" in out
+    assert "is not the 2019 or 2016-2018 layout" in out
     assert Event.objects.count() == 1
 
 
@@ -460,7 +477,7 @@ def test_wrong_columns_are_named(tmp_path):
         run(write_csv(tmp_path / "stop.csv", [row()], columns=columns))
     with pytest.raises(CommandError, match="missing columns: start_date_type, geo_scope, area_name"):
         run(write_xlsx(tmp_path / "one.xlsx", {"2019": "old layout"}))
-    with pytest.raises(CommandError, match=r"no sheet has the STOP 2020-2022 columns\. Sheet '2019': not the"):
+    with pytest.raises(CommandError, match=r"no sheet has the STOP columns\. Sheet '2019': not a STOP layout"):
         run(write_xlsx(tmp_path / "two.xlsx", {"2019": "old layout", "2018": "old layout"}))
 
 

@@ -30,6 +30,13 @@ pytestmark = [
 
 # Every row the strict default refuses in the real workbook, found by reading the file.
 REJECTED = [
+    ("2016+2017+2018 ", 155, "end_date: unreadable date '4/1/2018 upon CAF visit' (expected YYYY-MM-DD)"),
+    (
+        "2016+2017+2018 ",
+        172,
+        "end_date: unreadable date 'April/2017 following the inauguration of the new prime minister' "
+        "(expected YYYY-MM-DD)",
+    ),
     ("2020 Data", 11, "shutdown_status is Ended but there is no end_date"),
     ("2020 Data", 19, "shutdown_status is Ended but there is no end_date"),
     ("2020 Data", 25, "end_date 2020-02-12 is before start_date 2020-02-18"),
@@ -73,28 +80,30 @@ def test_the_strict_default_refuses_the_real_file_naming_every_bad_row(imported)
     with pytest.raises(CommandError) as raised:
         run(XLSX)
     message = str(raised.value)
-    assert "10 row(s) cannot be imported" in message
+    assert "12 row(s) cannot be imported" in message
     for sheet, number, reason in REJECTED:
         assert f"{sheet}, row {number}: {reason}" in message
 
 
-def test_the_real_workbook_gives_497_published_events_each_citing_the_dataset(imported):
+def test_the_real_workbook_gives_1075_published_events_each_citing_the_dataset(imported):
     out = imported["out"]
-    assert "Read 528 rows: 497 events, 10 rejected rows." in out
-    for sheet in ("2019", "2016+2017+2018 ", "Need more details"):
-        assert f"Skipped sheet {sheet!r}: not the 2020-2022 layout" in out
-    assert stop_events().count() == 497
-    assert stop_events().public().count() == 497
-    assert stop_events().filter(sources__url=DATASET_URL).count() == 497
-    assert stop_events().filter(kind=Event.Kind.NETWORK_SHUTDOWN).count() == 449
-    assert stop_events().filter(kind__in=[Event.Kind.FULL_BLOCK, Event.Kind.PARTIAL_BLOCK]).count() == 48
+    assert "Read 1118 rows: 1075 events, 12 rejected rows." in out
+    assert "Skipped sheet 'Need more details': not a STOP layout" in out
+    # The older layouts are read, and the report says what they do not record.
+    assert "Read sheet '2019' in the 2019 layout: no start_date_type" in out
+    assert "Read sheet '2016+2017+2018 ' in the 2016-2018 layout: no start_date_type" in out
+    assert "no decision_maker" in out
+    assert stop_events().count() == 1075
+    assert stop_events().public().count() == 1075
+    assert stop_events().filter(sources__url=DATASET_URL).count() == 1075
+    assert stop_events().filter(kind=Event.Kind.NETWORK_SHUTDOWN).count() == 950
+    assert stop_events().filter(kind__in=[Event.Kind.FULL_BLOCK, Event.Kind.PARTIAL_BLOCK]).count() == 125
     assert stop_events().filter(started_precision="estimated").count() == 22  # 23 rows, Turkmenistan twice
-    assert App.objects.count() - imported["before"]["apps"] == 34
-    assert Source.objects.count() - imported["before"]["sources"] == 875  # 874 cited links + the dataset
-    assert (
-        Authority.objects.filter(events__import_key__startswith="stop:").distinct().count() == 130
-    )  # 129 + the seed's roskomnadzor
-    assert Statement.objects.filter(event__import_key__startswith="stop:").count() == 57
+    assert stop_events().filter(description__contains="listed in: 2016+2017+2018").count() == 373
+    assert App.objects.count() - imported["before"]["apps"] == 35
+    assert Source.objects.count() - imported["before"]["sources"] == 1578  # cited links + the dataset
+    assert Authority.objects.filter(events__import_key__startswith="stop:").distinct().count() == 150
+    assert Statement.objects.filter(event__import_key__startswith="stop:").count() == 66
 
 
 def test_rejected_rows_are_written_with_their_reasons(imported):
@@ -110,7 +119,8 @@ def test_nigerias_twitter_block_is_one_event_with_its_dates_and_the_minister_who
     assert (event.started_on, event.started_precision) == (date(2021, 6, 4), "day")
     assert event.ended_on == date(2022, 1, 13)
     assert (event.kind, event.status) == (Event.Kind.FULL_BLOCK, Event.Status.LIFTED)
-    assert (event.authority.name, event.authority.kind) == ("Minister for Information and Culture", "executive")
+    assert (event.authority.name, event.authority.kind) == ("Ministry of Information and Culture", "executive")
+    assert event.authority_note == "Minister for Information and Culture"
     assert event.stated_reason.startswith("National security/ Counter-terrorism: The statement, posted")
     assert "listed in: 2021 Data, 2022 Data" in event.description
     assert set(event.sources.values_list("url", flat=True)) >= {
@@ -125,7 +135,8 @@ def test_the_api_answers_when_nigerias_twitter_block_began_and_ended_and_on_whos
     assert body["count"] == 1
     event = body["results"][0]
     assert (event["started_on"], event["ended_on"]) == ("2021-06-04", "2022-01-13")
-    assert event["authority"]["name"] == "Minister for Information and Culture"
+    assert event["authority"]["name"] == "Ministry of Information and Culture"
+    assert event["authority_note"] == "Minister for Information and Culture"
     assert {"url": DATASET_URL, "kind": "dataset"}.items() <= next(
         s for s in event["sources"] if s["kind"] == "dataset"
     ).items()
@@ -155,20 +166,27 @@ def test_events_carried_over_into_later_sheets_are_merged_but_other_areas_are_no
 
 
 def test_country_names_that_are_not_iso_short_names_are_mapped(imported):
-    assert stop_events().filter(country_id="IR").count() == 23  # "Iran (Islamic Republic of)", 24 rows, 1 merged
-    assert stop_events().filter(country_id="RU").exists()  # "Russian Federation"
-    assert stop_events().filter(country_id="TR").count() == 2  # "Turkey"
-    assert stop_events().get(country_id="SO").title.startswith("Internet shutdown in Somaliland")
+    assert stop_events().filter(country_id="IR").count() == 27  # "Iran (Islamic Republic of)" and "Iran"
+    assert stop_events().filter(country_id="RU").exists()  # "Russian Federation", and "Russia" in older sheets
+    assert stop_events().filter(country_id="LK").exists()  # "SriLanka" (2019)
+    assert stop_events().filter(country_id="CD").exists()  # "DemocraticRepublicCongo" (2019)
+    assert stop_events().filter(country_id="TR").count() == 10  # "Turkey"
+    somaliland = stop_events().filter(country_id="SO", scope__startswith="Somaliland")
+    assert somaliland.exists()
+    assert all("in Somaliland" in event.title for event in somaliland)
 
 
 def test_a_second_run_changes_nothing(imported):
     history, revisions = history_count(), sum(stop_events().values_list("revision", flat=True))
     out = run(XLSX, "--skip-invalid", "--rejects", imported["rejects"])
-    assert "events unchanged 497." in out
+    assert "events unchanged 1075." in out
     assert (history_count(), sum(stop_events().values_list("revision", flat=True))) == (history, revisions)
 
 
 def test_the_stacked_csv_describes_exactly_the_same_events(imported):
-    out = run(CSV, "--skip-invalid", "--rejects", imported["rejects"])
+    """The CSV stacks the three 2020-2022 sheets: the same events, bar the three that the older
+    sheets list too (their description names one sheet fewer)."""
+    out = run(CSV, "--skip-invalid", "--rejects", imported["rejects"], "--dry-run")
     assert "Read 528 rows: 497 events, 10 rejected rows." in out
-    assert "events unchanged 497." in out
+    assert "events unchanged 494, events updated 3." in out
+    assert "578 event(s) imported earlier are not in this file; they were left as they are." in out

@@ -9,15 +9,19 @@ The mapping decisions are explained in docs/importing.md; this module is their s
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.text import slugify
 
 from events.dates import Precision
-from events.models import Authority, Event, Source
+from events.models import Event, Source
 
 from .catalogue import APPS, app_names
 from .common import CountryNames, RowError, cell_text, missing_columns, parse_date, read_table
+from .stop_authorities import authority
+from .stop_older import LACKS, OLDER_LAYOUT, as_current, layout_of
 
 DATASET_URL = "https://www.accessnow.org/campaign/keepiton/"
 DATASET_TITLE = "Access Now #KeepItOn STOP dataset"
@@ -77,44 +81,6 @@ NATIONWIDE = {"", "national", "nationwide", "nation wide", "nationwde", "entire 
 # geo_scope answers that mean a part of one region: a service block there is partial, not full.
 LOCAL_SCOPES = ("it only affected one city", "it affected more than one city in the same state")
 
-# ordered_by -> authority kind, used when the decision maker's name says nothing more precise.
-ORDERED_BY_KINDS = {
-    "executive government": Authority.Kind.EXECUTIVE,
-    "state government": Authority.Kind.EXECUTIVE,
-    "local government": Authority.Kind.EXECUTIVE,
-    "judiciary": Authority.Kind.COURT,
-    "law enforcement": Authority.Kind.OTHER,
-    "military": Authority.Kind.OTHER,
-    "non-government": Authority.Kind.OTHER,
-}
-# Decision makers whose name says what they are; checked in order, first match wins.
-NAME_KINDS = [
-    (r"\bcourt\b|\bjudge\b", Authority.Kind.COURT),
-    (r"attorney general|prosecutor", Authority.Kind.PROSECUTOR),
-    (
-        r"regulat|communications? commission|telecommunications? authority|roskomnadzor|uzkomnazorat|\(btk\)",
-        Authority.Kind.REGULATOR,
-    ),
-    (r"etecsa|telecommunications provider|internet provider", Authority.Kind.OPERATOR),
-]
-# decision_maker cells that hold something other than a body (a reason, a place, an event).
-NOT_AUTHORITIES = {
-    "nationwide",
-    "baramula",
-    "security forces operations",
-    "communications networks were bombed",
-    "prevent a law and order situation during and after security forces operation",
-    "unknown groups vandalised telecom infrastructure in the city",
-}
-# Bodies of another state than the one where the shutdown happened (Russia's army in Ukraine).
-AUTHORITY_COUNTRIES = {
-    "military of the russian federation": "RU",
-    "russian federation": "RU",
-    "military of the state of israel": "IL",
-}
-# Authorities that already exist under another slug (the seed's Roskomnadzor).
-AUTHORITY_SLUGS = {"ru-roskomnadzor": "roskomnadzor"}
-
 
 @dataclass
 class AuthoritySpec:
@@ -122,6 +88,7 @@ class AuthoritySpec:
     name: str
     kind: str
     country: str
+    note: str = ""  # the sheet's own words, where they say more than the name
 
 
 @dataclass
@@ -156,6 +123,19 @@ class EventPlan:
         return ", ".join(f"{listing.sheet} row {listing.row}" for listing in self.listings)
 
     @property
+    def last_confirmed_on(self):
+        """The last day the dataset confirms the event (docs/importing.md). A year's sheet lists the
+        shutdowns of that year: "Ongoing" in the latest sheet that lists it confirms the event to the
+        end of that year; "Unknown" only that it went on into the year (or its start day)."""
+        values = self.latest.values
+        year = sheet_year(self.latest.sheet)
+        if values["status"] == Event.Status.IN_FORCE and year < 9999:
+            return min(date(year, 12, 31), timezone.localdate())
+        if values["status"] == Event.Status.UNKNOWN:
+            return max(values["started_on"], date(year, 1, 1)) if year < 9999 else values["started_on"]
+        return None
+
+    @property
     def apps(self):
         seen = {}
         for listing in self.listings:
@@ -180,6 +160,12 @@ class EventPlan:
         return list(seen.values())
 
 
+def sheet_year(name):
+    """The last year a sheet covers: 2022 for "2022 Data", 2018 for "2016+2017+2018"; 9999 for none."""
+    years = [int(match.group()) for match in re.finditer(r"(19|20)\d\d", name)]
+    return max(years) if years else 9999
+
+
 def sheet_order(name, position):
     """Older sheets first, so that a later sheet's view of an event wins: "2021 Data" before "2022 Data"."""
     match = re.search(r"(19|20)\d\d", name)
@@ -187,30 +173,37 @@ def sheet_order(name, position):
 
 
 def read_sheets(path):
-    """The sheets of the STOP layout, and the others with the reason they are skipped."""
+    """The sheets the import reads (the 2020-2022 layout, and the older 2019 and 2016-2018 ones with
+    their rows translated to it), the sheets it skips with the reason, and what older ones lack."""
     sheets = read_table(path, sheet_column="source_sheet")
-    usable, skipped = [], []
+    usable, skipped, lacking = [], [], []
     for sheet in sheets:
         missing = missing_columns(sheet.columns, REQUIRED_COLUMNS)
+        layout = layout_of(sheet.columns) if missing else None
         if not missing:
             usable.append(sheet)
+        elif layout:
+            for row in sheet.rows:
+                row.cells = as_current(layout, row.cells)
+            usable.append(sheet)
+            lacking.append((sheet.name, f"the {layout} layout: {LACKS[layout]}"))
         elif len(sheets) == 1 or str(path).lower().endswith(".csv"):
-            raise CommandError(f"{path}: not the STOP 2020-2022 layout; missing columns: {', '.join(missing)}.")
+            raise CommandError(f"{path}: not a STOP layout; missing columns: {', '.join(missing)}.")
         else:
             skipped.append(
                 (
                     sheet.name,
-                    f"not the 2020-2022 layout (lacks {len(missing)} of its columns, e.g. "
-                    f"{', '.join(missing[:4])}); see docs/importing.md for the sheets that are imported",
+                    f"not a STOP layout (lacks {len(missing)} of the 2020-2022 columns, e.g. "
+                    f"{', '.join(missing[:4])}, and is not the 2019 or 2016-2018 layout); see docs/importing.md",
                 )
             )
     if not usable:
         raise CommandError(
-            f"{path}: no sheet has the STOP 2020-2022 columns. "
+            f"{path}: no sheet has the STOP columns. "
             + " ".join(f"Sheet {name!r}: {reason}." for name, reason in skipped)
         )
     ordered = sorted(enumerate(usable), key=lambda pair: sheet_order(pair[1].name, pair[0]))
-    return [sheet for _, sheet in ordered], skipped
+    return [sheet for _, sheet in ordered], skipped, lacking
 
 
 @dataclass
@@ -222,11 +215,12 @@ class StopFile:
     skipped: list
     rows: int
     columns: list
+    lacking: list = field(default_factory=list)  # (sheet, what its older layout does not record)
 
 
 def plan_file(path, known_countries, wrap=lambda rows: rows):
     """Read and check the whole file; `wrap` may put a progress bar around the rows."""
-    sheets, skipped = read_sheets(path)
+    sheets, skipped, lacking = read_sheets(path)
     countries = CountryNames(known_countries)
     rows = [row for sheet in sheets for row in sheet.rows]
     plans, errors = {}, []
@@ -236,7 +230,29 @@ def plan_file(path, known_countries, wrap=lambda rows: rows):
             errors.append(result)
         else:
             plans.setdefault(result.key, EventPlan(result.key)).listings.append(result)
-    return StopFile(plans, errors, skipped, len(rows), sheets[0].columns)
+    older = {name for name, _ in lacking}
+    merge_older_listings(plans, older)
+    columns = next((sheet.columns for sheet in sheets if sheet.name not in older), REQUIRED_COLUMNS)
+    return StopFile(plans, errors, skipped, len(rows), columns, lacking)
+
+
+def merge_older_listings(plans, older_sheets):
+    """An event an older sheet lists and a 2020-2022 sheet lists again becomes one record.
+
+    The layouts name areas differently ("Rakhine" and "Buthidaung, ... Townships in Rakhine State"),
+    so an older listing joins the one newer event with the same country, start day and extent; with
+    none, or several (two areas shut the same day), it stays an event of its own.
+    """
+    newer = {}
+    for key, plan in plans.items():
+        if any(listing.sheet not in older_sheets for listing in plan.listings):
+            newer.setdefault(key.rsplit(":", 1)[0], []).append(plan)
+    for key, plan in list(plans.items()):
+        if all(listing.sheet in older_sheets for listing in plan.listings):
+            matches = newer.get(key.rsplit(":", 1)[0], [])
+            if len(matches) == 1:
+                matches[0].listings[:0] = plan.listings  # older first: the newer sheet's view wins
+                del plans[key]
 
 
 def parse_row(row, countries, country_names):
@@ -294,6 +310,10 @@ def parse_row(row, countries, country_names):
         elif answer not in NO:
             fail(f"{column} {cells[column]!r} is not Yes, No or Unknown")
     named, uncertain = app_names(cells["other_affected"])
+    if cells.get(OLDER_LAYOUT):
+        # The older sheets describe services in prose ("Social media", "Public Wifi"): only the
+        # apps the catalogue knows are linked; the text stays in the description.
+        named = [(slug, name) for slug, name in named if slug in APPS]
     apps += [(slug, name) for slug, name in named if slug not in [s for s, _ in apps]]
     if reasons:
         return RowError(row.sheet, row.number, reasons, row.cells)
@@ -301,11 +321,13 @@ def parse_row(row, countries, country_names):
     area = cells["area_name"]
     if area_note and area_note.casefold() not in area.casefold():
         area = f"{area_note}: {area}" if area else area_note
-    kind = _kind(network, cells)
+    kind = _kind(network, service, apps, cells)
     key = _key(code, started_on, network, area)
     authority = _authority(cells, code, country_names)
     values = {
         "country_id": code,
+        "scope": "" if is_nationwide(area) else area[:500],
+        "authority_note": authority.note[:1000] if authority else "",
         "kind": kind,
         "features": [Event.Feature.ALL] if apps else [],
         "status": status,
@@ -351,14 +373,24 @@ def _blank_if_na(text):
     return "" if text.casefold() in {"na", "n/a", "none", "-"} else text
 
 
-def _kind(network, cells):
-    """Full network -> network_shutdown; a service block is partial when throttled only or local."""
-    if network:
-        return Event.Kind.NETWORK_SHUTDOWN
+def _kind(network, service, apps, cells):
+    """Full network -> network_shutdown, unless only named platforms were throttled (Russia's 2021
+    throttling of Twitter is listed as both extents); a service block is partial when throttled
+    only or local."""
     shutdown_type = cells["shutdown_type"].casefold()
     throttle_only = "throttle" in shutdown_type and "shutdown" not in shutdown_type
+    if network and not (service and apps and throttle_only):
+        return Event.Kind.NETWORK_SHUTDOWN
     local = cells["geo_scope"].casefold().startswith(LOCAL_SCOPES)
     return Event.Kind.PARTIAL_BLOCK if throttle_only or local else Event.Kind.FULL_BLOCK
+
+
+def is_nationwide(area):
+    """'Entire South Sudan', 'Countrywide shutdown' too; 'Nationwide except for HK SAR' is a scope."""
+    text = area.casefold().strip(" .")
+    if "except" in text:
+        return False
+    return text in NATIONWIDE or text.startswith(("nationwide", "national", "entire", "whole", "countrywide"))
 
 
 def _key(code, started_on, network, area):
@@ -370,24 +402,8 @@ def _key(code, started_on, network, area):
 
 
 def _authority(cells, code, country_names):
-    ordered_by = cells["ordered_by"]
-    name = re.sub(r"\s+", " ", cells["decision_maker"]).strip(" .")
-    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).replace("&", "and")
-    if name.casefold() in NOT_AUTHORITIES:
-        name = ""
-    kind = ORDERED_BY_KINDS.get(ordered_by.casefold(), Authority.Kind.OTHER)
-    if not name:
-        if ordered_by.casefold() in ("", "unknown"):
-            return None
-        name = f"{ordered_by} ({country_names.get(code, code)})"
-    for pattern, name_kind in NAME_KINDS:
-        if re.search(pattern, name, flags=re.IGNORECASE):
-            kind = name_kind
-            break
-    slug = slugify(f"{code} {name}")[:120].strip("-")
-    slug = AUTHORITY_SLUGS.get(slug, slug)
-    country = AUTHORITY_COUNTRIES.get(name.casefold(), code)
-    return AuthoritySpec(slug=slug, name=name[:300], kind=kind, country=country)
+    found = authority(code, country_names.get(code, code), cells["ordered_by"], cells["decision_maker"])
+    return AuthoritySpec(*found) if found else None
 
 
 def _legal_basis(cells):

@@ -7,13 +7,14 @@ written the same way on every run, so that a re-import compares equal and saves 
 from events.dates import format_date
 from events.models import Event
 
-from .stop import DATASET_TITLE, NATIONWIDE, joined
+from .stop import DATASET_TITLE, is_nationwide, joined
 
 
 def event_values(plan, app_names_by_slug):
     """The Event field values for a plan: the latest listing's facts, with text made from them."""
     listing = plan.latest
     values = dict(listing.values)
+    values["last_confirmed_on"] = plan.last_confirmed_on
     names = [app_names_by_slug.get(slug, name) for slug, name in plan.apps]
     values["title"] = _title(values["kind"], listing.text, names)[:300]
     values["summary"] = _summary(listing.text, values["title"], values)
@@ -27,9 +28,8 @@ def _names(names):
 
 
 def _is_nationwide(area):
-    """For titles: 'Entire South Sudan', 'Countrywide shutdown' and 'Nationwide except for HK SAR' too."""
-    text = area.casefold().strip(" .")
-    return text in NATIONWIDE or text.startswith(("nationwide", "national", "entire", "whole", "countrywide"))
+    """For titles: 'Nationwide except for HK SAR' reads as nationwide too."""
+    return is_nationwide(area) or area.casefold().startswith("nationwide")
 
 
 def _where(text):

@@ -11,6 +11,7 @@ import re
 from simple_history.utils import bulk_create_with_history
 
 from events.bulk import write_creation_history
+from events.edits import edited_by_people
 from events.models import Authority, Event, Source, Statement
 from events.text import cleaned
 
@@ -24,6 +25,7 @@ from .stop_text import event_values
 COMPARED_FIELDS = [
     "title",
     "country_id",
+    "scope",
     "kind",
     "features",
     "status",
@@ -31,7 +33,9 @@ COMPARED_FIELDS = [
     "started_precision",
     "ended_on",
     "ended_precision",
+    "last_confirmed_on",
     "authority_id",
+    "authority_note",
     "legal_basis",
     "stated_reason",
     "summary",
@@ -95,6 +99,7 @@ class StopWriter:
                 "apps", "sources", "statements"
             )
         }
+        self.edited = edited_by_people(Event, [event.pk for event in existing.values()])
         for plan in progress(list(plans.values()), show_progress, desc="events", unit="event"):
             self.write_event(plan, existing.get(plan.key), dataset)
         self.record_created()
@@ -134,6 +139,8 @@ class StopWriter:
         values["authority_id"] = self.authority(plan.latest.authority)
         sources = [dataset] + [self.sources[url] for url, _ in plan.urls]
         created, changed = event is None, False
+        if not created and event.pk in self.edited:
+            return self.keep_editors_version(event, values, apps, sources, plan)
         if created:
             event = Event(import_key=plan.key, review_state=Event.ReviewState.PUBLISHED, **values)
             event.full_clean(exclude=NOT_VALIDATED)
@@ -158,6 +165,26 @@ class StopWriter:
             self.report.count("events created")
         else:
             self.report.count("events updated" if changed else "events unchanged")
+        return event
+
+    def keep_editors_version(self, event, values, apps, sources, plan):
+        """An event a person changed since it was imported is theirs: report what the file says
+        differently, write nothing (events/edits.py)."""
+        differs = [name for name in COMPARED_FIELDS if getattr(event, name) != values[name]]
+        for name, manager, wanted in (("apps", event.apps, apps), ("sources", event.sources, sources)):
+            if {obj.pk for obj in manager.all()} != {obj.pk for obj in wanted}:
+                differs.append(name)
+        texts = {cleaned(Statement, {"text": item["text"]})["text"] for item in plan.statements}
+        if {statement.text for statement in event.statements.all()} != texts:
+            differs.append("statements")
+        if differs:
+            self.report.count("events left as editors made them")
+            self.report.notes.append(
+                f"Conflict: event {event.pk} ({plan.locations}) was changed by an editor; the file's "
+                f"{', '.join(differs)} not applied."
+            )
+        else:
+            self.report.count("events unchanged")
         return event
 
     def record_created(self):

@@ -1,7 +1,7 @@
 """The timeline: every published event in date order, filtered by the API's own strict filters."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 
 from events.filters import EventFilterSet, parameter_errors
 from events.models import App, Authority, Country, Event, Owner
+from events.models.visibility import is_public
 
 from .grouping import group_by_year_and_month
 from .meta import PageMeta, render_context
@@ -57,7 +58,7 @@ def timeline(request):
         errors[name] = ["Not accepted on this page (it is for the API at /api/v1/events/)."]
     for name, messages in filterset.errors.items():
         errors.setdefault(name, list(messages))
-    options = filter_options()
+    options = filter_options(params.get("country", ""))
     context = {
         "fields": _form_fields(params, options, MAIN_FIELDS),
         "more_fields": _form_fields(params, options, MORE_FIELDS),
@@ -94,6 +95,7 @@ def timeline(request):
     return render(request, "events/timeline.html", render_context(request, meta, **context))
 
 
+AUTHORITY_CHOICES = 30  # on the form when no country is chosen; a country's page lists all of its own
 MAIN_FIELDS = ["search", "country", "app", "owner", "authority", "kind", "status", "year"]
 MORE_FIELDS = ["active_on", "started_after", "started_before", "ordering"]
 
@@ -136,7 +138,7 @@ def _page_params(query):
     return params, changed
 
 
-def filter_options():
+def filter_options(chosen_countries=""):
     """Choices for the form's selects: only values that occur in published events (five queries)."""
     published_here = Event.objects.public()
     countries = Country.objects.public().filter(Exists(published_here.filter(country_id=OuterRef("pk"))))
@@ -149,12 +151,26 @@ def filter_options():
         "country": [(c.code.lower(), c.name) for c in countries.order_by("name")],
         "app": [(a.slug, a.name) for a in App.objects.named_by_public_events().order_by("name")],
         "owner": [(o.slug, o.name) for o in Owner.objects.with_public_events().order_by("name")],
-        "authority": [(a.slug, a.name) for a in Authority.objects.public().order_by("name")],
+        "authority": _authority_choices(published_here, chosen_countries),
         "kind": [(value, label) for value, label in Event.Kind.choices if value in kinds],
         "status": [(value, label) for value, label in Event.Status.choices if value in statuses],
         "year": [(str(y), str(y)) for y in sorted({year for _k, _s, year in combos}, reverse=True)],
         "ordering": ORDERING_LABELS,
     }
+
+
+def _authority_choices(published, countries):
+    """The authorities of the chosen countries; with none chosen, the AUTHORITY_CHOICES that ordered
+    the most measures, named with their country (the records hold a hundred and fifty bodies, and
+    several countries have a "Ministry of Education")."""
+    codes = [code.strip().upper() for code in countries.split(",") if code.strip()]
+    authorities = Authority.objects.public().select_related("country")
+    if codes:
+        here = published.filter(authority_id=OuterRef("pk"), country_id__in=codes)
+        return [(a.slug, a.name) for a in authorities.filter(Exists(here)).order_by("name")]
+    counted = authorities.annotate(n=Count("events", filter=is_public("events__"))).order_by("-n", "name")
+    top = [(a.slug, f"{a.name} ({a.country.name})" if a.country else a.name) for a in counted[:AUTHORITY_CHOICES]]
+    return sorted(top, key=lambda choice: choice[1].casefold())
 
 
 def _active_filters(request, params, options):

@@ -1,10 +1,9 @@
 import time
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from events.importers.common import Report, progress, write_rejects
+from events.importers.common import Report, progress, rejects_path, write_rejects
 from events.importers.stop import plan_file
 from events.importers.stop_writer import StopWriter
 from events.models import Country
@@ -14,7 +13,7 @@ SHOWN_ERRORS = 50
 
 class Command(BaseCommand):
     help = (
-        "Import Access Now's #KeepItOn STOP dataset (.xlsx with the 2020-2022 sheets, or the stacked .csv). "
+        "Import Access Now's #KeepItOn STOP dataset (.xlsx with its 2016-2022 sheets, or the stacked .csv). "
         "All or nothing by default: any bad row and nothing is written. Safe to run again: it changes only "
         "what differs. See docs/importing.md."
     )
@@ -28,8 +27,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--rejects",
-            help="Where --skip-invalid writes rejected rows (default: <file name>.rejects.csv in the current "
-            "directory).",
+            help="Where --skip-invalid writes rejected rows (default: beside the file, named after it: "
+            "data/stop.xlsx -> data/stop.rejects.csv).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
 
@@ -43,6 +42,8 @@ class Command(BaseCommand):
         report.rejects, report.skipped_sheets = errors, checked.skipped
         for name, reason in checked.skipped:
             self.stdout.write(f"Skipped sheet {name!r}: {reason}.")
+        for name, lacks in checked.lacking:
+            self.stdout.write(f"Read sheet {name!r} in {lacks}.")
         self.stdout.write(f"Read {checked.rows} rows: {len(plans)} events, {len(errors)} rejected rows.")
 
         if errors and not skip_invalid:
@@ -53,8 +54,7 @@ class Command(BaseCommand):
         if errors:
             self.stdout.write(self.errors_text(errors))
             if not dry_run:
-                path = Path(rejects or f"{Path(file).name}.rejects.csv")
-                write_rejects(path, errors, checked.columns)
+                path = write_rejects(rejects_path(file, rejects), errors, checked.columns)
                 self.stdout.write(f"Rejected rows written to {path.resolve()}")
 
         with transaction.atomic():
