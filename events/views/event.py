@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from events.changelog import history_of, published_revisions
 from events.dates import format_date
 from events.models import Event, Source
 
@@ -21,13 +22,15 @@ def event_detail(request, pk):
     """Only a published event has a page; any other state is a 404, as if it did not exist."""
     event = get_object_or_404(Event.objects.public().with_related(), pk=pk)
     sources = list(event.sources.all())
+    history = history_of(event)
     context = {
         "event": event,
         "sources": sources,
         "datasets": [s for s in sources if s.kind == Source.Kind.DATASET],
         "statements": list(event.statements.all()),
         "related": list(event.related.all()),
-        "change": change_summary(event),
+        "change": change_summary(event, history),
+        "revisions": published_revisions(event, history),
     }
     place = event.country.name
     meta = PageMeta(
@@ -40,12 +43,12 @@ def event_detail(request, pk):
     return render(request, "events/event_detail.html", render_context(request, meta, **context))
 
 
-def change_summary(event):
-    """'Updated 12 February 2026: status, summary changed', from the record's history (two or three queries).
+def change_summary(event, history):
+    """'Updated 12 February 2026: status, summary changed', from the record's history (oldest first).
 
     The latest history row is the published record itself; the row before it says what that save changed.
     """
-    latest = event.history.order_by("-history_date", "-history_id").first()
+    latest = history[-1] if history else None
     if latest is None:
         return {"date": format_date(timezone.localdate(event.updated_at)), "text": "Last updated"}
     day = format_date(timezone.localdate(latest.history_date))
@@ -53,7 +56,7 @@ def change_summary(event):
         # Apps and sources are saved just after the record itself, each leaving a history row:
         # all of that is still the record being added, not a later change.
         return {"date": day, "text": "Added"}
-    previous = latest.prev_record
+    previous = history[-2] if len(history) > 1 else None
     if previous is None:
         return {"date": day, "text": "Updated"}
     delta = latest.diff_against(previous, excluded_fields=NOT_CHANGES)

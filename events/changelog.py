@@ -1,0 +1,137 @@
+"""An event's public change log: what each published revision changed, from its history.
+
+django-simple-history keeps every save, drafts and reviews included. The public sees only the
+published versions: each is compared with the published version before it, so a value an editor
+tried in a draft and changed again before publishing never appears, nor does who made the change.
+The fields compared are the public ones (those the API gives, events/api/shape.py) plus the apps
+and sources; a value is shown whole, as the reader would have seen it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+
+from events.api.shape import FIELDS
+from events.dates import format_date
+from events.models import App, Authority, Country, Event, Owner, Source
+from events.models.review import ReviewState
+
+# Saves this close together are one edit: the admin saves the record, then its apps and sources.
+SAME_EDIT = timedelta(minutes=5)
+NOT_SHOWN = {"updated_at", "id", "review_state", "started_precision", "ended_precision"}  # dates show theirs
+RELATED = {"country": Country, "owner": Owner, "authority": Authority, "promoted_alternative": App}
+LINKS = {"apps": App, "sources": Source}
+
+
+@dataclass
+class Revision:
+    date: str
+    published: bool  # the first publication, rather than a change to a published record
+    changes: list = field(default_factory=list)  # [(label, old, new)]
+
+
+def public_fields():
+    names = {f.name for f in Event._meta.concrete_fields}
+    return [spec.name for spec in FIELDS if spec.name in names and spec.name not in NOT_SHOWN | set(LINKS)]
+
+
+def history_of(event):
+    """Every historical record of the event, oldest first (one query), for published_revisions()
+    and the page's "updated" line alike."""
+    return list(event.history.order_by("history_date", "history_id"))
+
+
+def published_revisions(event, records=None):
+    """[Revision], oldest first: the first publication, then every published change.
+
+    Queries: the history (unless given), the apps and sources of its published records, and the
+    names of the records they point at (one per kind of record).
+    """
+    records = history_of(event) if records is None else records
+    published = _last_of_each_edit([r for r in records if r.review_state == ReviewState.PUBLISHED])
+    if not published:
+        return []
+    links = _links([r.history_id for r in published])
+    names = _names(published, links)
+    snapshots = [_snapshot(record, links, names) for record in published]
+    revisions = [Revision(_day(published[0]), published=True)]
+    for record, before, after in zip(published[1:], snapshots[:-1], snapshots[1:], strict=True):
+        changes = [(label, before[label], after[label]) for label in after if before[label] != after[label]]
+        if changes:
+            revisions.append(Revision(_day(record), published=False, changes=changes))
+    return revisions
+
+
+def _last_of_each_edit(records):
+    """One record per edit: the last of a run of saves within SAME_EDIT of each other."""
+    kept = []
+    for record in records:
+        if kept and record.history_date - kept[-1].history_date < SAME_EDIT:
+            kept[-1] = record
+        else:
+            kept.append(record)
+    return kept
+
+
+def _links(history_ids):
+    """{name: {history_id: [ids]}} for the apps and sources each historical record had (two queries)."""
+    found = {}
+    for name, model in LINKS.items():
+        through = getattr(Event.history.model, name).model
+        column = f"{model._meta.model_name}_id"
+        rows = {}
+        for history_id, linked in through.objects.filter(history_id__in=history_ids).values_list("history", column):
+            rows.setdefault(history_id, []).append(linked)
+        found[name] = rows
+    return found
+
+
+def _names(records, links):
+    """The names of every related record the revisions mention, one query per model."""
+    wanted = {model: set() for model in {*RELATED.values(), *LINKS.values()}}
+    for record in records:
+        for name, model in RELATED.items():
+            value = getattr(record, f"{name}_id")
+            if value is not None:
+                wanted[model].add(value)
+    for name, model in LINKS.items():
+        for ids in links[name].values():
+            wanted[model].update(ids)
+    return {
+        model: {obj.pk: getattr(obj, "name", None) or obj.title for obj in model.objects.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+        if ids
+    }
+
+
+def _snapshot(record, links, names):
+    """{label: the value as the page shows it} for one historical record."""
+    shown = {}
+    for name in public_fields():
+        model_field = Event._meta.get_field(name)
+        label = str(model_field.verbose_name).capitalize()
+        if name in RELATED:
+            value = getattr(record, f"{name}_id")
+            shown[label] = names.get(RELATED[name], {}).get(value, "") if value is not None else ""
+        elif model_field.choices:
+            value = getattr(record, name)
+            shown[label] = str(dict(model_field.choices).get(value, value or ""))
+        elif name == "features":
+            labels = dict(Event.Feature.choices)
+            shown[label] = ", ".join(str(labels.get(code, code)) for code in getattr(record, name) or [])
+        elif name.endswith("_on"):
+            value = getattr(record, name)
+            precision = getattr(record, name.replace("_on", "_precision"), "day") if value else ""
+            shown[label] = format_date(value, precision or "day") if value else ""
+        else:
+            value = getattr(record, name)
+            shown[label] = "" if value is None else str(value)
+    for name, model in LINKS.items():
+        ids = links[name].get(record.history_id, [])
+        shown[name.capitalize()] = ", ".join(sorted(names.get(model, {}).get(pk, str(pk)) for pk in ids))
+    return shown
+
+
+def _day(record):
+    return format_date(timezone.localdate(record.history_date))
