@@ -1,7 +1,8 @@
 """The home page, the about page (methodology, licence, citation) and search."""
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -83,7 +84,11 @@ def _in_force_by_country(today):
         Event.apps.through.objects.filter(is_public("event__"))
         .filter(active_on_condition(today, "event__"))
         .values("event__country_id", "event__country__name", "app__slug", "app__name")
-        .annotate(n=Count("event_id"), confirmed=Count("event_id", filter=~overdue_condition(today, "event__")))
+        .annotate(
+            n=Count("event_id"),
+            confirmed=Count("event_id", filter=~overdue_condition(today, "event__")),
+            last_confirmed=Max(Coalesce("event__last_confirmed_on", "event__started_on")),
+        )
         .order_by("event__country_id", "-n", "app__name")
     )
     groups = {}
@@ -95,6 +100,7 @@ def _in_force_by_country(today):
             group["apps"].append(app)
         else:
             group["more_apps"] += 1
+        _confirmation(group, row["confirmed"], row["last_confirmed"])
     has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
     others = (
         Event.objects.public()
@@ -110,6 +116,8 @@ def _in_force_by_country(today):
             one_ended_precision=Min("ended_precision"),
             one_status=Min("status"),
             one_last_confirmed_on=Min("last_confirmed_on"),
+            confirmed=Count("id", filter=~overdue_condition(today)),
+            last_confirmed=Max(Coalesce("last_confirmed_on", "started_on")),
         )
         .order_by("country_id", "kind")
     )
@@ -120,15 +128,30 @@ def _in_force_by_country(today):
             fields = {name.removeprefix("one_"): value for name, value in row.items() if name.startswith("one_")}
             event = Event(kind=row["kind"], **fields)
         group["other_by_kind"].append({"kind": row["kind"], "count": row["n"], "event": event})
+        _confirmation(group, row["confirmed"], row["last_confirmed"])
     for group in groups.values():
         group["apps"].sort(key=lambda app: app.name.lower())
+        # Where nothing is confirmed lately the row says so once, instead of on every app.
+        group["unconfirmed_since"] = None if group["confirmed"] else group["last_confirmed"]
     return sorted(groups.values(), key=lambda group: group["country"].name)
 
 
 def _country_group(groups, code, name):
     if code not in groups:  # a model instance per row, not per pair: the pairs run to thousands
-        groups[code] = {"country": Country(code=code, name=name), "apps": [], "more_apps": 0, "other_by_kind": []}
+        groups[code] = {
+            "country": Country(code=code, name=name),
+            "apps": [],
+            "more_apps": 0,
+            "other_by_kind": [],
+            "confirmed": False,
+            "last_confirmed": None,
+        }
     return groups[code]
+
+
+def _confirmation(group, confirmed, last_confirmed):
+    group["confirmed"] |= bool(confirmed)
+    group["last_confirmed"] = max(filter(None, (group["last_confirmed"], last_confirmed)), default=None)
 
 
 # What each choice means, for the methodology. Keyed by the model's values so that a new choice
