@@ -15,6 +15,7 @@ ENDPOINTS = [
     "/api/v1/owners/",
     "/api/v1/authorities/",
     "/api/v1/measurements/",
+    "/api/v1/statements/",
     "/api/v1/stats/?by=country",
 ]
 
@@ -140,7 +141,7 @@ def test_root_states_the_licence_and_lists_the_endpoints(client, rate):
     assert body["licence"]["name"] == "CC BY 4.0"
     assert any("Access Now" in credit and "#KeepItOn STOP" in credit for credit in body["credits"])
     names = {endpoint["name"] for endpoint in body["endpoints"]}
-    assert names == {"events", "countries", "apps", "owners", "authorities", "measurements", "stats"}
+    assert names == {"events", "statements", "countries", "apps", "owners", "authorities", "measurements", "stats"}
     for endpoint in body["endpoints"]:
         assert (
             client.get(

@@ -25,6 +25,8 @@ def test_countries_list_every_country_by_name_with_event_counts(client):
         "name": "Russia",
         "region": russia["region"],
         "event_count": 2,
+        "in_force_count": 2,
+        "measurement_count": 0,
         "page_url": "http://testserver/countries/ru/",
     }
     assert get(client, "/api/v1/countries/?search=ru")["count"] >= 1  # the code matches too
@@ -83,7 +85,8 @@ def test_owners_and_authorities(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/api/v1/countries/", "/api/v1/apps/", "/api/v1/owners/", "/api/v1/authorities/"])
 def test_reference_lists_are_strict_too(client, url):
-    assert "Unknown parameter" in get(client, url + "?country=ru", status=400)["country"][0]
+    # A typo of a filter (the countries list takes the event filters, `country` among them).
+    assert "Unknown parameter" in get(client, url + "?countyr=ru", status=400)["countyr"][0]
     assert "page_size" in get(client, url + "?page_size=0", status=400)
     assert "search" in get(client, url + "?search=", status=400)
     assert "format" in get(client, url + "?format=csv", status=400)
@@ -108,6 +111,7 @@ def test_reference_lists_cost_the_same_for_one_row_and_fifty(client, django_asse
     EventFactory(apps=AppFactory.create_batch(49))
     with django_assert_num_queries(4):
         assert len(get(client, "/api/v1/apps/")["results"]) == 50
-    # Countries: the same four for 249 countries.
+    # Countries: count, page, event counts, OONI measurement counts (no data version: the ETag is
+    # the body's); the same four for 249 countries.
     with django_assert_num_queries(4):
         get(client, "/api/v1/countries/?page_size=1000")

@@ -5,7 +5,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.settings import api_settings
 
 from events.filters import parameter_errors
-from events.freshness import data_version, etag_for, not_modified
+from events.freshness import body_etag, data_version, etag_for, not_modified
 
 from .renderers import ORJSONRenderer
 from .throttling import AnonRateThrottle, Throttled
@@ -69,3 +69,21 @@ class ApiView(GenericAPIView):
             request.accepted_renderer = ORJSONRenderer()
             request.accepted_media_type = ORJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class BodyETag:
+    """For an ApiView whose answer the data version does not cover (OONI measurements carry no
+    history; what is in force changes with the date): the ETag is a hash of the rendered body."""
+
+    conditional = False
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            response.render()
+            etag = body_etag(response.content)
+            response["ETag"] = etag
+            unchanged = not_modified(request, etag)
+            if unchanged is not None:
+                return unchanged
+        return response

@@ -44,11 +44,28 @@ class StatementOut(serializers.Serializer):
     source_url = serializers.URLField(allow_null=True, help_text="The document that reports the statement.")
 
 
+class StatementRowOut(serializers.Serializer):
+    event_id = serializers.IntegerField(help_text="The published event the statement is about (its `id`).")
+    speaker = serializers.CharField()
+    role = serializers.CharField(allow_blank=True)
+    organisation = serializers.CharField(allow_blank=True)
+    said_on = serializers.DateField(allow_null=True)
+    text = serializers.CharField(help_text="What was said, quoted as reported.")
+    source_url = serializers.URLField(allow_null=True, help_text="The document that reports the statement.")
+
+
 class CountryOut(serializers.Serializer):
     code = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, upper case.")
     name = serializers.CharField()
     region = serializers.CharField(allow_blank=True)
-    event_count = serializers.IntegerField(help_text="Published events in this country.")
+    event_count = serializers.IntegerField(
+        help_text="Published events in this country; in a list given event filters, only the matching ones."
+    )
+    in_force_count = serializers.IntegerField(help_text="Of those events, the ones in force today (see `active_on`).")
+    measurement_count = serializers.IntegerField(
+        help_text="OONI measurements of any app in this country (never narrowed by event filters); a country "
+        "with measurements but no event is measured, with no recorded measure."
+    )
     page_url = serializers.URLField()
 
 

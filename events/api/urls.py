@@ -21,6 +21,7 @@ urlpatterns = [
     path("authorities/", views.AuthorityList.as_view(), name="api-authority-list"),
     path("authorities/<str:slug>/", views.AuthorityDetail.as_view(), name="api-authority-detail"),
     path("measurements/", views.MeasurementList.as_view(), name="api-measurement-list"),
+    path("statements/", views.StatementList.as_view(), name="api-statement-list"),
     path("stats/", views.Stats.as_view(), name="api-stats"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from our own static files (drf-spectacular-sidecar), its script in a file of its

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.text import Truncator
 
 SITE_NAME = "App Blocking Tracker"
@@ -42,3 +43,26 @@ class PageMeta:
 
 def render_context(request, meta, **context):
     return {"meta": meta.for_request(request), **context}
+
+
+def research_links(query):
+    """The events a page lists, in the API as JSON and as CSV, and their statements as CSV.
+
+    `query` is the page's filters under the API's names (events/filters.py EventFilterSet), e.g.
+    {"country": "ru"} for a country's page or {"search": text} for search: following a link gives the
+    very events the page counts. Country codes are written in upper case, as the API gives them; the
+    statements take every event filter but `ordering`.
+    """
+    params = sorted((name, value.upper() if name == "country" else value) for name, value in query.items())
+    events = reverse("api-event-list")
+    statements = reverse("api-statement-list")
+
+    def address(base, items):
+        return base + "?" + urlencode(items) if items else base
+
+    return {
+        "api": address(events, params),
+        "csv": address(events, [*params, ("format", "csv")]),
+        "statements_csv": address(statements, [*(p for p in params if p[0] != "ordering"), ("format", "csv")]),
+        "docs": reverse("api-docs"),
+    }

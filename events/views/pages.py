@@ -12,7 +12,7 @@ from events.models import App, Authority, Country, Event, Owner, Source
 from events.models.event import active_on_condition, overdue_condition, unknown_on_condition
 from events.models.visibility import is_public
 
-from .meta import SITE_DESCRIPTION, SITE_NAME, PageMeta, render_context
+from .meta import SITE_DESCRIPTION, SITE_NAME, PageMeta, render_context, research_links
 
 LATEST = 8
 APPS_PER_COUNTRY = 12  # on the home page's table; the country's page lists them all
@@ -229,6 +229,7 @@ def search(request):
             .annotate(event_count=Count("events", filter=is_public("events__")))[:20],
         )
         context["limit"] = SEARCH_LIMIT
+        context["research"] = research_links({"search": query})
     meta = PageMeta(
         title=f"Search: {query}" if query else "Search",
         description="Search the tracker's records, apps, companies and countries.",

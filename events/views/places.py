@@ -4,7 +4,7 @@ Each detail page shows what is in force there now, a chart of its history, the O
 measurements exist, and the full history as a timeline, in a fixed number of queries.
 """
 
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from events.models.event import active_on_condition, unknown_on_condition
 from events.models.visibility import is_public
 
 from .grouping import group_by_year_and_month
-from .meta import PageMeta, render_context
+from .meta import PageMeta, render_context, research_links
 
 UNKNOWN_LIMIT = 10  # the latest measures of unknown status listed; the timeline has them all
 HISTORY_LIMIT = 100  # beyond this the page links to the paginated timeline and sums its chart per row
@@ -27,24 +27,30 @@ NOW_LIMIT = 50  # measures in force listed; beyond this the page links to the ti
 
 
 def country_list(request):
-    """Countries with published events: how many, how many in force now, the latest start (two queries)."""
+    """Countries with published events: how many, how many in force now, the latest start; and those
+    that OONI measured where no measure is recorded, marked as such (two queries)."""
+    measured = Exists(Measurement.objects.public().filter(country_id=OuterRef("pk")))
     countries = list(
         Country.objects.public()
         .annotate(
-            event_count=Count("events", filter=_published()), latest=Max("events__started_on", filter=_published())
+            event_count=Count("events", filter=_published()),
+            latest=Max("events__started_on", filter=_published()),
+            measured=measured,
         )
-        .filter(event_count__gt=0)
+        .filter(Q(event_count__gt=0) | Q(measured=True))
         .order_by("name")
     )
     now = dict(Event.objects.public().in_force_now().order_by().values_list("country").annotate(n=Count("id")))
     for country in countries:
         country.in_force = now.get(country.code, 0)
+    recorded = sum(1 for country in countries if country.event_count)
     meta = PageMeta(
         title="Countries",
-        description=f"The {len(countries)} countries with published records of measures against apps.",
+        description=f"The {recorded} countries with published records of measures against apps.",
         path=reverse("country-list"),
     )
-    return render(request, "events/country_list.html", render_context(request, meta, countries=countries))
+    context = {"countries": countries, "recorded": recorded, "measured_only": len(countries) - recorded}
+    return render(request, "events/country_list.html", render_context(request, meta, **context))
 
 
 def app_list(request):
@@ -275,6 +281,7 @@ def _entity_context(
         "history": group_by_year_and_month(events),
         "history_truncated": totals["count"] > len(events),
         "timeline_url": timeline_url,
+        "research": research_links(timeline_query),  # the timeline's query is the API's too
         "row_count": totals["countries"] if series == "country" else None,
     }
 

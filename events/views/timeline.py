@@ -13,7 +13,7 @@ from events.models import App, Authority, Country, Event, Owner
 from events.models.visibility import is_public
 
 from .grouping import group_by_year_and_month
-from .meta import PageMeta, render_context
+from .meta import PageMeta, render_context, research_links
 
 PAGE_SIZE = 50
 # The API's pass-through parameters that mean nothing on a page; naming them is an error, as
@@ -81,6 +81,7 @@ def timeline(request):
         years=group_by_year_and_month(page.object_list) if ordering in START_ORDERINGS else None,
         active=active,
         ordering_label=dict(ORDERING_LABELS).get(ordering, ordering),
+        research=research_links(filters),  # the page's filters have the API's names already
     )
     title = "Timeline" + (": " + ", ".join(label for _name, label, _url in active) if active else "")
     canonical = {k: v for k, v in params.items() if not (k == "page" and v == "1")}

@@ -13,6 +13,7 @@ from .reference import (
     OwnerList,
 )
 from .root import NotFound, Root
+from .statements import StatementList
 from .stats import Stats
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "OwnerDetail",
     "OwnerList",
     "Root",
+    "StatementList",
     "Stats",
 ]

@@ -31,15 +31,17 @@ ORDERINGS = {
 assert set(ORDERINGS) == set(EventFilterSet.ORDERINGS)
 
 
-def filter_events(request, exclude=()):
+def filter_events(request, exclude=(), params=None):
     """Published events narrowed by the event filters in the query string, the ordering, the
     filters as a normalised key (for remembered counts, see events/freshness.py) and the errors (DRF's
     body shape) of any bad filter.
 
     Parameters other than the filters (pagination, format, `by`) are the caller's to check; only
     the filters reach the filter set, so its own unknown-parameter check sees filters only.
+    `params` replaces the query string when a caller names a filter differently (the countries
+    list's `event_search`).
     """
-    params = request.query_params.copy()
+    params = (request.query_params if params is None else params).copy()
     for name in exclude:
         params.pop(name, None)
     filterset = EventFilterSet(params, queryset=Event.objects.public(), request=request)

@@ -19,7 +19,16 @@ CREDIT = (
 
 ENDPOINTS = [
     ("events", "api-event-list", "Published events, filtered and paged; format=csv for all of them."),
-    ("countries", "api-country-list", "Countries with event counts; detail adds the apps restricted there now."),
+    (
+        "statements",
+        "api-statement-list",
+        "Who said what about events, one row a statement keyed by event id; format=csv for all of them.",
+    ),
+    (
+        "countries",
+        "api-country-list",
+        "Countries with event counts, narrowed by the event filters; detail adds the apps restricted there now.",
+    ),
     ("apps", "api-app-list", "Apps with owners; detail adds the countries where each is restricted now."),
     ("owners", "api-owner-list", "Companies, state bodies and people behind apps."),
     ("authorities", "api-authority-list", "Bodies that ordered or carried out measures."),
