@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from events.models import App, Country, Event
 
+from .redirects import record_or_moved
 from .templatetags.tracker import period
 from .text import clean_line, clean_text
 from .views.meta import SITE_NAME
@@ -86,7 +87,7 @@ class AppEventFeed(EventFeed):
     """Published events against one app; the app must itself be public."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(App.objects.public(), slug=slug.lower())
+        return record_or_moved(App.objects.public(), slug.lower(), request)
 
     def title(self, obj=None):
         return f"{SITE_NAME}: events about {clean_line(obj.name)}"

@@ -132,3 +132,15 @@ def test_a_program_change_is_brought_back_to_the_seed(seed_each):
     load_seed()
     event.refresh_from_db()
     assert event.title == "Russia blocks Snapchat"
+
+
+def test_a_renamed_app_is_followed_not_duplicated(client, seed_each):
+    app = App.objects.get(slug="whatsapp")
+    client.force_login(make_user("root"))
+    url = reverse("admin:events_app_change", args=[app.pk])
+    response = client.post(url, form_data(client.get(url), slug="whatsapp-messenger"))
+    assert response.status_code == 302
+    tally = load_seed()
+    assert not App.objects.filter(slug="whatsapp").exists()
+    assert App.objects.get(pk=app.pk).slug == "whatsapp-messenger"
+    assert any("the seed's slug not applied" in conflict for conflict in tally.conflicts)

@@ -5,11 +5,11 @@ import re
 import time
 import uuid
 from contextlib import ExitStack
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.db import connections
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.views.defaults import page_not_found
 
 from .logging import request_id_var
@@ -117,7 +117,40 @@ class RequestGuardMiddleware:
             return error_response(request, 404, "No such address: it contains a NUL character (%00).")
         if len(request.get_full_path()) > MAX_URL_LENGTH:
             return error_response(request, 414, f"The address is longer than {MAX_URL_LENGTH} characters.")
+        if not is_api(request) and not request.path_info.startswith("/admin/"):
+            drop_tracking_parameters(request)
         return self.get_response(request)
+
+
+# What sites and newsletters append to every outbound link (utm_* for any campaign tag; the click
+# ids of Facebook, Google, Microsoft, TikTok, X, Yandex, LinkedIn, Instagram, Mailchimp, HubSpot,
+# Marketo and others). A shared link to a page must work: the pages ignore them, as if absent,
+# while the API, whose callers write their own URLs, keeps refusing unknown parameters.
+TRACKING_PREFIXES = ("utm_", "_hs", "mc_", "pk_", "mtm_")
+TRACKING_PARAMETERS = {
+    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "ttclid", "twclid", "yclid",
+    "li_fat_id", "igshid", "igsh", "ref_src", "ref_url", "_ga", "_gl", "_openstat", "mkt_tok",
+    "hsctatracking", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid", "rb_clickid", "s_cid",
+    "srsltid", "si", "_branch_match_id", "epik", "sc_cid",
+}  # fmt: skip
+
+
+def is_tracking(name):
+    name = name.casefold()
+    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+
+
+def drop_tracking_parameters(request):
+    """Remove tracking parameters from the request's query, before any view, cache key or canonical
+    link reads it: `/timeline/?country=ru&fbclid=x` is `/timeline/?country=ru`."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [(name, value) for name, value in pairs if not is_tracking(name)]
+    if len(kept) != len(pairs):
+        request.META["QUERY_STRING"] = urlencode(kept)
+        request.GET = QueryDict(request.META["QUERY_STRING"])
 
 
 def error_response(request, status, detail):

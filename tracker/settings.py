@@ -151,6 +151,8 @@ MIDDLEWARE = [
     "tracker.csp.CSPMiddleware",  # django-csp, with allowances for third-party pages
     # The public's answers kept PUBLIC_CACHE_SECONDS in the shared cache and by CDNs (tracker/caching.py).
     "tracker.caching.PublicCacheMiddleware",
+    # A former slug of an app, owner or authority answers 301 to its new address (events/redirects.py).
+    "events.redirects.MovedMiddleware",
     # A database outage in a view answers 503 (page or JSON), logged once (tracker/outage.py).
     "tracker.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

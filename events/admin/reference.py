@@ -13,6 +13,7 @@ from events.countries import search_countries
 from events.models import App, Authority, Country, Event, Owner
 
 from .history import HistoryAdmin
+from .merging import MergeAction
 from .published import PublishedRecordAdmin
 
 
@@ -66,7 +67,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Owner)
-class OwnerAdmin(PublishedRecordAdmin, HistoryAdmin):
+class OwnerAdmin(MergeAction, PublishedRecordAdmin, HistoryAdmin):
     """Companies and state bodies behind apps."""
 
     list_display = ("name", "slug", "kind", "country", "parent", "app_count")
@@ -85,7 +86,7 @@ class OwnerAdmin(PublishedRecordAdmin, HistoryAdmin):
 
 
 @admin.register(App)
-class AppAdmin(PublishedRecordAdmin, HistoryAdmin):
+class AppAdmin(MergeAction, PublishedRecordAdmin, HistoryAdmin):
     """Apps and services that measures target."""
 
     list_display = ("name", "slug", "owner", "category", "event_count")
@@ -104,7 +105,7 @@ class AppAdmin(PublishedRecordAdmin, HistoryAdmin):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(PublishedRecordAdmin, HistoryAdmin):
+class AuthorityAdmin(MergeAction, PublishedRecordAdmin, HistoryAdmin):
     """Regulators, courts, ministries and operators that order or carry out measures."""
 
     list_display = ("name", "slug", "kind", "country", "event_count")

@@ -44,6 +44,27 @@ class Named(CleanText):
     def get_absolute_url(self):
         return reverse(self.url_name, args=[self.slug])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.stored_slug = instance.__dict__.get("slug")
+        return instance
+
+    stored_slug = None  # the slug in the database, to notice a change (events/redirects.py)
+
+    def save(self, *args, **kwargs):
+        """Keep the old slug as a FormerSlug when it changes, so that old addresses redirect; a
+        record that takes a slug someone once had is the live one, so that FormerSlug goes."""
+        changed = self.stored_slug != self.slug
+        super().save(*args, **kwargs)
+        if changed:
+            kind = self._meta.model_name
+            FormerSlug.objects.filter(kind=kind, slug=self.slug).delete()
+            if self.stored_slug:
+                FormerSlug.objects.update_or_create(kind=kind, slug=self.stored_slug, defaults={"target_id": self.pk})
+                # Older slugs of this record lead to it already; none needs rewriting.
+            self.stored_slug = self.slug
+
 
 class Country(models.Model):
     """An ISO 3166-1 country. All 249 are loaded by a migration; editors never create one."""

@@ -16,6 +16,7 @@ from events.charts.restrictions import CHART_LIMIT, rows_by_app, rows_by_app_in_
 from events.models import App, Authority, Country, Event, Measurement, Owner
 from events.models.event import active_on_condition, unknown_on_condition
 from events.models.visibility import is_public
+from events.redirects import record_or_moved
 
 from .grouping import group_by_year_and_month
 from .meta import PageMeta, render_context, research_links
@@ -125,7 +126,7 @@ def country_detail(request, code):
 def app_detail(request, slug):
     if slug != slug.lower():
         return HttpResponsePermanentRedirect(reverse("app-detail", args=[slug.lower()]))
-    app = get_object_or_404(App.objects.public().select_related("owner"), slug=slug)
+    app = record_or_moved(App.objects.public().select_related("owner"), slug, request)
     events_qs = Event.objects.public().for_listing().for_app_ids([app.pk])
     context = _entity_context(
         events_qs,
@@ -159,7 +160,7 @@ def app_detail(request, slug):
 def owner_detail(request, slug):
     if slug != slug.lower():
         return HttpResponsePermanentRedirect(reverse("owner-detail", args=[slug.lower()]))
-    owner = get_object_or_404(Owner.objects.public().select_related("country", "parent"), slug=slug)
+    owner = record_or_moved(Owner.objects.public().select_related("country", "parent"), slug, request)
     # All its apps' ids, not only the public ones: they only narrow published events, and an app a
     # published event names is public anyway, so public() would add three subqueries for nothing.
     app_ids = list(App.objects.filter(owner=owner).values_list("pk", flat=True))
@@ -188,7 +189,7 @@ def owner_detail(request, slug):
 def authority_detail(request, slug):
     if slug != slug.lower():
         return HttpResponsePermanentRedirect(reverse("authority-detail", args=[slug.lower()]))
-    authority = get_object_or_404(Authority.objects.public().select_related("country"), slug=slug)
+    authority = record_or_moved(Authority.objects.public().select_related("country"), slug, request)
     context = _entity_context(
         Event.objects.public().for_listing().filter(authority=authority),
         name=authority.name,

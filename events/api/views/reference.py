@@ -20,6 +20,7 @@ from events.filters import EventFilterSet
 from events.models import App, Authority, Country, Event, Measurement, Owner
 from events.models.event import active_on_condition
 from events.models.visibility import is_public
+from events.redirects import raise_if_moved
 
 from ..base import ApiView, BodyETag, raise_if
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination
@@ -301,6 +302,7 @@ class AppDetail(ApiView):
         self.check_params(request)
         row = App.objects.public().filter(slug=slug.lower()).values_list(*APP_COLUMNS, "description").first()
         if row is None:
+            raise_if_moved(App, slug.lower(), request)
             raise Http404("No app has this slug.")
         record = _app_record(row, _app_counts([row[0]]), url_maker(request, "app-detail"))
         in_force = Event.objects.public().in_force_now().for_apps([record["slug"]])
@@ -349,6 +351,7 @@ class OwnerDetail(ApiView):
         self.check_params(request)
         row = Owner.objects.public().filter(slug=slug.lower()).values_list(*OWNER_COLUMNS, "description").first()
         if row is None:
+            raise_if_moved(Owner, slug.lower(), request)
             raise Http404("No owner has this slug.")
         record = _owner_record(row, url_maker(request, "owner-detail"))
         apps = App.objects.public().filter(owner_id=row[0]).order_by("name", "id").values_list("slug", "name")
@@ -395,6 +398,7 @@ class AuthorityDetail(ApiView):
             Authority.objects.public().filter(slug=slug.lower()).values_list(*AUTHORITY_COLUMNS, "description").first()
         )
         if row is None:
+            raise_if_moved(Authority, slug.lower(), request)
             raise Http404("No authority has this slug.")
         record = _authority_record(row, url_maker(request, "authority-detail"))
         record["description"] = row[-1]
