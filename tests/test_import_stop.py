@@ -499,3 +499,16 @@ def test_links_are_split_tidied_and_junk_is_dropped():
         "https://c.example/z",
         "https://transparencyreport.google.com/traffic?f=start:1;end:2;region:PK&lu=f",
     ]
+
+
+def test_an_app_or_authority_an_editor_renamed_is_found_not_made_again(tmp_path):
+    path = write_csv(tmp_path / "stop.csv", [row()])
+    run(path)
+    twitter, authority = App.objects.get(slug="twitter"), Event.objects.get().authority
+    twitter.slug, authority.slug = "x-formerly-twitter", "ng-information-ministry"
+    twitter.save()
+    authority.save()
+    run(path)
+    assert not App.objects.filter(slug="twitter").exists()
+    assert Event.objects.get().apps.filter(pk=twitter.pk).exists()
+    assert Authority.objects.filter(slug__startswith="ng-ministry").count() == 0

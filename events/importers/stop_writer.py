@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from events.bulk import write_creation_history
 from events.edits import edited_by_people
-from events.models import Authority, Event, Source, Statement
+from events.models import Authority, Event, FormerSlug, Source, Statement
 from events.text import cleaned
 
 from .catalogue import AppCatalogue
@@ -86,6 +86,10 @@ class StopWriter:
         self.report = report
         self.catalogue = AppCatalogue(report)
         self.authorities = {authority.slug: authority for authority in Authority.objects.all()}
+        by_id = {authority.pk: authority for authority in self.authorities.values()}
+        for former in FormerSlug.objects.filter(kind="authority").exclude(slug__in=list(self.authorities)):
+            if former.target_id in by_id:  # renamed or merged by an editor: found, not made again
+                self.authorities[former.slug] = by_id[former.target_id]
         self.sources = {}
         self.created = []
 
