@@ -4,10 +4,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
 from events.filters import MeasurementFilterSet
-from events.freshness import body_etag, not_modified
 from events.models import Measurement
 
-from ..base import ApiView, raise_if
+from ..base import ApiView, BodyETag, raise_if
 from ..export import BATCH, keyset_batches, stream_csv
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, csv_paging_errors, parse_date
 from ..renderers import CSVRenderer, ORJSONRenderer
@@ -68,7 +67,7 @@ def measurement_csv_rows(rows):
         **COMMON_ERRORS,
     },
 )
-class MeasurementList(ApiView):
+class MeasurementList(BodyETag, ApiView):
     """Measurements filtered by country, app, test and days; paged by keyset, or all as CSV.
 
     Measurements carry no history, so the ETag is a hash of the body rather than a data version.
@@ -78,7 +77,6 @@ class MeasurementList(ApiView):
     pagination_class = KeysetPagination
     filterset_class = MeasurementFilterSet
     accepted_params = frozenset([*MeasurementFilterSet.base_filters, CURSOR, PAGE_SIZE])
-    conditional = False
 
     def respond(self, request):
         self.check_params(request)
@@ -100,15 +98,4 @@ class MeasurementList(ApiView):
             return stream_csv("tracker-measurements.csv", header, batches)
         page = self.paginator.paginate(request, queryset, KEYSET, COLUMNS, size, cursor, order_name="day")
         response = Response(self.paginator.response_data(page, measurement_records(page.rows)))
-        return response
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            response.render()
-            etag = body_etag(response.content)
-            response["ETag"] = etag
-            unchanged = not_modified(request, etag)
-            if unchanged is not None:
-                return unchanged
         return response
