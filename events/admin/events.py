@@ -96,11 +96,13 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
             {
                 "fields": (
                     "country",
+                    "scope",
                     "apps",
                     "status",
                     ("started_on", "started_precision"),
                     ("ended_on", "ended_precision"),
                     "announced_on",
+                    "last_confirmed_on",
                 )
             },
         ),
@@ -109,6 +111,7 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
             {
                 "fields": (
                     "authority",
+                    "authority_note",
                     "owner",
                     "legal_basis",
                     "stated_reason",
