@@ -1,5 +1,7 @@
 """The timeline: every published event in date order, filtered by the API's own strict filters."""
 
+import re
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractYear
@@ -164,7 +166,8 @@ def _authority_choices(published, countries):
     """The authorities of the chosen countries; with none chosen, the AUTHORITY_CHOICES that ordered
     the most measures, named with their country (the records hold a hundred and fifty bodies, and
     several countries have a "Ministry of Education")."""
-    codes = [code.strip().upper() for code in countries.split(",") if code.strip()]
+    # Only what can be a code reaches the query: the filter itself answers a bad value with a 400.
+    codes = [code.strip().upper() for code in countries.split(",") if re.fullmatch(r"\s*[A-Za-z]{2}\s*", code)]
     authorities = Authority.objects.public().select_related("country")
     if codes:
         here = published.filter(authority_id=OuterRef("pk"), country_id__in=codes)
