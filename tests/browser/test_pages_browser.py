@@ -143,3 +143,32 @@ def test_missing_page_shows_the_404_page(live_server, page):
     response = page.goto(live_server.url + "/events/424242/")
     assert response.status == 404
     assert page.get_by_role("heading", level=1).inner_text() == "This page does not exist"
+
+
+def test_a_measure_of_unknown_status_is_shown_apart_in_the_browser(live_server, page, phone_page, screenshot):
+    """What the records do not confirm reads so: on the event, on the country page and its chart."""
+    from tests.factories import EventFactory
+
+    load_seed()
+    unknown = EventFactory(
+        title="Mobile internet shutdown in Mandera County, Kenya",
+        country=country("KE"),
+        kind=Event.Kind.NETWORK_SHUTDOWN,
+        apps=[],
+        status=Event.Status.UNKNOWN,
+        started_on=datetime.date(2020, 12, 18),
+        last_confirmed_on=datetime.date(2020, 12, 18),
+        scope="Elele area, Mandera County",
+    )
+    for browser_page, name in ((page, "unknown-desktop"), (phone_page, "unknown-phone")):
+        browser_page.goto(live_server.url + unknown.get_absolute_url())
+        facts = browser_page.locator("dl.facts")
+        assert "Status unknown since 19 December 2020" in facts.inner_text()
+        assert "Elele area, Mandera County, Kenya" in facts.inner_text()
+        assert "first published" in browser_page.locator("ol.revisions").inner_text()
+        browser_page.goto(live_server.url + "/countries/ke/")
+        assert "No published measure is in force today." in browser_page.locator("main").inner_text()
+        assert browser_page.locator(".unknown-list li").count() == 1
+        assert browser_page.locator("rect.unconfirmed-tail").count() == 1
+        no_horizontal_scroll(browser_page)
+        screenshot(browser_page, name)
