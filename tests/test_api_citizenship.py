@@ -17,6 +17,7 @@ ENDPOINTS = [
     "/api/v1/measurements/",
     "/api/v1/statements/",
     "/api/v1/stats/?by=country",
+    "/api/v1/status/",
 ]
 
 
@@ -141,7 +142,7 @@ def test_root_states_the_licence_and_lists_the_endpoints(client, rate):
     assert body["licence"]["name"] == "CC BY 4.0"
     assert any("Access Now" in credit and "#KeepItOn STOP" in credit for credit in body["credits"])
     names = {endpoint["name"] for endpoint in body["endpoints"]}
-    assert names == {"events", "statements", "countries", "apps", "owners", "authorities", "measurements", "stats"}
+    assert names == {"events", "statements", "countries", "apps", "owners", "authorities", "measurements", "stats", "status"}
     for endpoint in body["endpoints"]:
         assert (
             client.get(

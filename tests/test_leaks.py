@@ -99,6 +99,8 @@ def public_urls(public):
         "/api/v1/authorities/roskomnadzor/",
         "/api/v1/measurements/",
         *(f"/api/v1/stats/?by={by}" for by in ("country", "year", "kind", "app", "owner")),
+        "/api/v1/status/",
+        "/api/v1/status/?on=2026-03-01&format=csv",
     ]
 
 

@@ -27,7 +27,7 @@ CODE_LIST = f"^{_CODE}(,{_CODE})*$"
 DATE = {"type": "string", "format": "date"}
 
 
-def _choice_list(values):
+def choice_list(values):
     one = "(" + "|".join(values) + ")"
     return {"type": "string", "pattern": f"^{one}(,{one})*$"}
 
@@ -37,8 +37,8 @@ _EVENT_FILTER_TYPES = {
     "app": {"type": "string", "pattern": SLUG_LIST},
     "owner": {"type": "string", "pattern": SLUG_LIST},
     "authority": {"type": "string", "pattern": SLUG_LIST},
-    "kind": _choice_list(Event.Kind.values),
-    "status": _choice_list(Event.Status.values),
+    "kind": choice_list(Event.Kind.values),
+    "status": choice_list(Event.Status.values),
     "started_after": DATE,
     "started_before": DATE,
     "active_on": DATE,

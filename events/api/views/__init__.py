@@ -15,6 +15,7 @@ from .reference import (
 from .root import NotFound, Root
 from .statements import StatementList
 from .stats import Stats
+from .status import StatusList
 
 __all__ = [
     "AppDetail",
@@ -32,4 +33,5 @@ __all__ = [
     "Root",
     "StatementList",
     "Stats",
+    "StatusList",
 ]

@@ -34,6 +34,7 @@ ENDPOINTS = [
     ("authorities", "api-authority-list", "Bodies that ordered or carried out measures."),
     ("measurements", "api-measurement-list", "OONI measurement counts per country, app and day."),
     ("stats", "api-stats", "Counts of events grouped by country, year, kind, app or owner."),
+    ("status", "api-status", "What was in force against which app in which country on a day (?on=YYYY-MM-DD)."),
 ]
 
 

@@ -1,0 +1,135 @@
+"""/api/v1/status/: what was in force against which app in which country on a day (events/status.py)."""
+
+from django import forms
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from events.countries import country_codes
+from events.filters import ChoiceListField, ReferenceListField
+from events.models import App, Country, Event
+from events.status import status_on
+
+from ..base import ApiView, BodyETag, raise_if
+from ..export import stream_csv
+from ..renderers import CSVRenderer, ORJSONRenderer
+from ..schema import CODE_LIST, COMMON_ERRORS, CSV, DATE, SLUG_LIST, choice_list, common_parameters
+
+REGIONS = ["Africa", "Americas", "Antarctica", "Arctic", "Asia", "Atlantic Ocean", "Europe", "Indian Ocean", "Oceania"]
+CSV_HEADER = ["country", "country_name", "app", "app_name", "kind", "features", "since", "since_precision", "scope",
+              "authorities", "events"]  # fmt: skip
+
+
+class StatusQuery(forms.Form):
+    """The parameters, checked as strictly as the event filters."""
+
+    on = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."},
+    )
+    country = ReferenceListField(required=False, model=Country, key="code", example="RU", known=country_codes)
+    app = ReferenceListField(required=False, model=App, key="slug", example="whatsapp")
+    region = ChoiceListField(required=False, choices=[(region.lower(), region) for region in REGIONS])
+    category = ChoiceListField(required=False, choices=App.Category.choices)
+    kind = ChoiceListField(required=False, choices=Event.Kind.choices)
+
+
+class StatusOut(serializers.Serializer):
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, upper case.")
+    country_name = serializers.CharField()
+    app = serializers.CharField(
+        allow_null=True, help_text="App slug; null for a network shutdown, a state of the country."
+    )
+    app_name = serializers.CharField(allow_null=True)
+    kind = serializers.ChoiceField(choices=Event.Kind.choices, help_text="The strongest measure in force.")
+    features = serializers.ListField(child=serializers.ChoiceField(choices=Event.Feature.choices))
+    since = serializers.DateField(help_text="The start of the earliest measure of that kind in force.")
+    since_precision = serializers.CharField()
+    scope = serializers.CharField(allow_blank=True, help_text="Blank: nationwide; else the regions or networks named.")
+    authorities = serializers.ListField(child=serializers.DictField(), help_text="Who ordered the strongest measures.")
+    events = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of every measure in force.")
+
+
+class StatusListOut(serializers.Serializer):
+    on = serializers.DateField(help_text="The day the records describe.")
+    count = serializers.IntegerField()
+    results = StatusOut(many=True)
+
+
+def record(pair):
+    since, precision = pair.since
+    return {
+        "country": pair.country,
+        "country_name": pair.country_name,
+        "app": pair.app,
+        "app_name": pair.app_name,
+        "kind": pair.kind,
+        "features": [str(feature) for feature in pair.features],
+        "since": since.isoformat(),
+        "since_precision": precision,
+        "scope": pair.scope,
+        "authorities": pair.authorities,
+        "events": pair.event_ids,
+    }
+
+
+@extend_schema(
+    tags=["status"],
+    summary="What was in force where, on a day",
+    description="One record per country and app with a published measure in force on `on` (today by "
+    "default): the strongest measure's kind (full_block > partial_block > feature_restriction > "
+    "app_store_removal > legal_designation > other), its features, since when, its scope and authorities, "
+    "and the ids of every measure in force. A measure of unknown status counts only up to its "
+    "last_confirmed_on. Network shutdowns are a state of the country: records with `app` null. "
+    "`format=csv` gives the same records as CSV.",
+    parameters=[
+        OpenApiParameter("on", DATE, description="The day (YYYY-MM-DD); today by default."),
+        OpenApiParameter(
+            "country", {"type": "string", "pattern": CODE_LIST}, description="ISO codes, comma-separated."
+        ),
+        OpenApiParameter("app", {"type": "string", "pattern": SLUG_LIST}, description="App slugs, comma-separated."),
+        OpenApiParameter("region", choice_list([r.lower() for r in REGIONS]), description="Regions."),
+        OpenApiParameter("category", choice_list(App.Category.values), description="App categories."),
+        OpenApiParameter("kind", choice_list(Event.Kind.values), description="The strongest kinds."),
+        *common_parameters("json", "csv"),
+    ],
+    responses={(200, "application/json"): StatusListOut, (200, "text/csv"): CSV, **COMMON_ERRORS},
+)
+class StatusList(BodyETag, ApiView):
+    """The status of every pair on a day; the answer depends on the date, so the ETag is the body's."""
+
+    renderer_classes = [ORJSONRenderer, CSVRenderer]
+    accepted_params = frozenset(["on", "country", "app", "region", "category", "kind"])
+    conditional = False
+
+    def respond(self, request):
+        self.check_params(request)
+        query = StatusQuery({k: v for k, v in request.query_params.items() if k != "format"})
+        raise_if({} if query.is_valid() else {name: list(errors) for name, errors in query.errors.items()})
+        wanted = query.cleaned_data
+        day = wanted["on"] or timezone.localdate()
+        events = Event.objects.public()
+        if wanted["country"]:
+            events = events.filter(country_id__in=wanted["country"])
+        if wanted["region"]:
+            events = events.filter(country__region__in=[region.title() for region in wanted["region"]])
+        pairs = status_on(day, events)
+        if wanted["app"] or wanted["category"]:
+            apps = App.objects.public()
+            if wanted["app"]:
+                apps = apps.filter(slug__in=wanted["app"])
+            if wanted["category"]:
+                apps = apps.filter(category__in=wanted["category"])
+            slugs = set(apps.values_list("slug", flat=True))
+            pairs = [pair for pair in pairs if pair.app in slugs]
+        if wanted["kind"]:
+            pairs = [pair for pair in pairs if pair.kind in wanted["kind"]]
+        records = [record(pair) for pair in pairs]
+        if request.accepted_renderer.format == "csv":
+            rows = [[*(r[name] for name in CSV_HEADER[:5]), ";".join(r["features"]), r["since"], r["since_precision"],
+                     r["scope"], ";".join(a["slug"] for a in r["authorities"]), ";".join(map(str, r["events"]))]
+                    for r in records]  # fmt: skip
+            return stream_csv(f"tracker-status-{day.isoformat()}.csv", CSV_HEADER, [rows])
+        return Response({"on": day.isoformat(), "count": len(records), "results": records})

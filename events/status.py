@@ -1,0 +1,139 @@
+"""The status rule: what was in force against which app, in which country, on a given day.
+
+Every surface that answers "what is blocked where on date D" (the API's /api/v1/status/, and the
+status pages to come) asks this module, so the answer is the same everywhere:
+
+- The measures of a (country, app) pair on D are the published events in force on D
+  (Event.active_on: a measure of unknown status only up to its last confirmation) that name the
+  app, and the owner-level measures (Meta's "extremist" designation) of the app's owner that name
+  no app. An owner-level measure that names apps applies to those only (WhatsApp was exempted).
+- The pair's kind is the strongest of its measures: full block > partial block > feature
+  restriction > app-store removal > legal designation > other. Its features are those of the
+  measures of that kind; "since" is the earliest start among them; its scope, authorities and
+  event ids come with it, and every measure in force is listed in `events`.
+- Network shutdowns are a state of the country (or of the regions in their scope), not a block of
+  every app: they come as records without an app.
+
+Two queries whatever the number of events: the app-level rows, and the owner-level measures with
+the owners' public apps.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef
+
+from events.models import App, Event
+from events.models.event import active_on_condition
+
+K = Event.Kind
+STRENGTH = [K.FULL_BLOCK, K.PARTIAL_BLOCK, K.FEATURE_RESTRICTION, K.APP_STORE_REMOVAL, K.LEGAL_DESIGNATION, K.OTHER]
+RANK = {kind: rank for rank, kind in enumerate(STRENGTH)}
+
+MEASURE_COLUMNS = (
+    "id",
+    "country_id",
+    "country__name",
+    "kind",
+    "features",
+    "started_on",
+    "started_precision",
+    "scope",
+    "authority__slug",
+    "authority__name",
+)
+
+
+@dataclass
+class Measure:
+    id: int
+    country: str
+    country_name: str
+    kind: str
+    features: list
+    started_on: object
+    started_precision: str
+    scope: str
+    authority_slug: str | None
+    authority_name: str | None
+
+
+@dataclass
+class PairStatus:
+    """One country's state for one app (or, with app None, for its network) on a day."""
+
+    country: str
+    country_name: str
+    app: str | None
+    app_name: str | None
+    measures: list = field(default_factory=list)
+
+    @property
+    def strongest(self):
+        best = min(RANK.get(m.kind, len(RANK)) for m in self.measures)
+        return [m for m in self.measures if RANK.get(m.kind, len(RANK)) == best]
+
+    @property
+    def kind(self):
+        return self.strongest[0].kind
+
+    @property
+    def features(self):
+        found = {feature for m in self.strongest for feature in m.features or []}
+        return [Event.Feature.ALL.value] if Event.Feature.ALL in found else sorted(found)
+
+    @property
+    def since(self):
+        first = min(self.strongest, key=lambda m: (m.started_on, m.id))
+        return first.started_on, first.started_precision
+
+    @property
+    def scope(self):
+        scopes = sorted({m.scope for m in self.strongest})
+        return "" if "" in scopes else "; ".join(scopes)  # any nationwide measure makes it nationwide
+
+    @property
+    def authorities(self):
+        found = {(m.authority_slug, m.authority_name) for m in self.strongest if m.authority_slug}
+        return [{"slug": slug, "name": name} for slug, name in sorted(found)]
+
+    @property
+    def event_ids(self):
+        return sorted(m.id for m in self.measures)
+
+
+def status_on(day, events=None):
+    """[PairStatus] for `day`, ordered by country name then app name (network states last in a
+    country); `events` narrows the published events considered (a filtered queryset)."""
+    events = Event.objects.public() if events is None else events
+    in_force = events.filter(active_on_condition(day)).order_by()
+    pairs = {}
+
+    def add(country, country_name, app, app_name, measure):
+        key = (country, app)
+        if key not in pairs:
+            pairs[key] = PairStatus(country, country_name, app, app_name)
+        pairs[key].measures.append(measure)
+
+    # App-level measures and network shutdowns: one row per (event, app), or per event without one.
+    rows = in_force.exclude(owner__isnull=False, apps__isnull=True).values_list(
+        *MEASURE_COLUMNS, "apps__slug", "apps__name"
+    )
+    for row in rows:
+        measure = Measure(*row[: len(MEASURE_COLUMNS)])
+        app, app_name = row[len(MEASURE_COLUMNS) :]
+        if measure.kind == K.NETWORK_SHUTDOWN:
+            add(measure.country, measure.country_name, None, None, measure)
+        elif app is not None:
+            add(measure.country, measure.country_name, app, app_name, measure)
+    # Owner-level measures that name no app: on every public app of the owner.
+    has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
+    owner_level = in_force.filter(owner__isnull=False).filter(~Exists(has_app))
+    rows = owner_level.filter(owner__apps__in=App.objects.public()).values_list(
+        *MEASURE_COLUMNS, "owner__apps__slug", "owner__apps__name"
+    )
+    for row in rows:
+        measure = Measure(*row[: len(MEASURE_COLUMNS)])
+        app, app_name = row[len(MEASURE_COLUMNS) :]
+        if measure.kind != K.NETWORK_SHUTDOWN:
+            add(measure.country, measure.country_name, app, app_name, measure)
+    return sorted(pairs.values(), key=lambda p: (p.country_name, p.app is None, (p.app_name or "").casefold()))
