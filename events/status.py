@@ -79,7 +79,9 @@ class PairStatus:
     @property
     def features(self):
         found = {feature for m in self.strongest for feature in m.features or []}
-        return [Event.Feature.ALL.value] if Event.Feature.ALL in found else sorted(found)
+        if Event.Feature.ALL in found:
+            return [Event.Feature.ALL.value]
+        return [feature for feature in Event.Feature.values if feature in found]  # in the model's order
 
     @property
     def since(self):

@@ -8,6 +8,7 @@ from . import feeds, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("timeline/", views.timeline, name="timeline"),
+    path("status/", views.status_page, name="status"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
     path("apps/", views.app_list, name="app-list"),

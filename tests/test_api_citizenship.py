@@ -142,7 +142,9 @@ def test_root_states_the_licence_and_lists_the_endpoints(client, rate):
     assert body["licence"]["name"] == "CC BY 4.0"
     assert any("Access Now" in credit and "#KeepItOn STOP" in credit for credit in body["credits"])
     names = {endpoint["name"] for endpoint in body["endpoints"]}
-    assert names == {"events", "statements", "countries", "apps", "owners", "authorities", "measurements", "stats", "status"}
+    assert names == {
+        "events", "statements", "countries", "apps", "owners", "authorities", "measurements", "stats", "status",
+    }  # fmt: skip
     for endpoint in body["endpoints"]:
         assert (
             client.get(

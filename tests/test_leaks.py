@@ -76,6 +76,8 @@ def public_urls(public):
         "/search/?q=alternative",
         "/search/?q=block",
         "/about/",
+        "/status/",
+        "/status/?on=2026-03-01",
         "/feeds/events/",
         "/feeds/countries/ru/",
         "/feeds/apps/whatsapp/",

@@ -28,7 +28,7 @@ def test_russia_at_the_end_of_2025(seed):
         "instagram": "full_block",
     }
     assert "max" not in pairs  # promoted, not restricted
-    assert pairs["whatsapp"].features == ["video_calls", "voice_calls"]
+    assert pairs["whatsapp"].features == ["voice_calls", "video_calls"]
     assert pairs["whatsapp"].since == (date(2025, 8, 13), "day")
     # Facebook: the 2022 block is the strongest; the designation is among its measures too.
     facebook = Event.objects.filter(import_key__in=["seed:facebook-block-2022", "seed:meta-extremist-2022"])
@@ -90,7 +90,7 @@ def test_the_api_answers_with_the_same_records_as_json_and_csv(client, seed):
     assert body["on"] == "2025-12-31"
     assert {r["app"]: r["kind"] for r in body["results"]} == kinds(date(2025, 12, 31), country_id="RU")
     whatsapp = next(r for r in body["results"] if r["app"] == "whatsapp")
-    assert (whatsapp["since"], whatsapp["features"]) == ("2025-08-13", ["video_calls", "voice_calls"])
+    assert (whatsapp["since"], whatsapp["features"]) == ("2025-08-13", ["voice_calls", "video_calls"])
     response = client.get("/api/v1/status/?on=2025-12-31&country=ru&format=csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert {row["app"]: row["kind"] for row in rows} == {r["app"]: r["kind"] for r in body["results"]}

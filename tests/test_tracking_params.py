@@ -26,6 +26,7 @@ def pages():
         event.get_absolute_url(),
         "/search/?q=whatsapp",
         "/about/",
+        "/status/",
         "/feeds/events/",
         "/feeds/countries/ru/",
         "/feeds/apps/whatsapp/",

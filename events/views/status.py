@@ -1,0 +1,112 @@
+"""/status/: what was in force where on a day, as a world map and a table by country.
+
+Both come from the one status rule (events/status.py). The map is inline SVG drawn from
+events/fixtures/world-map.json (Natural Earth, derived by `manage.py generate_world_map`): no
+tiles, no script, no outside request; each country is a link with a title, and the table below
+says the same in words, small states included.
+"""
+
+import datetime
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from events.charts.palette import colour, legend
+from events.dates import format_date
+from events.filters import parameter_errors
+from events.models import Country, Event
+from events.status import RANK, status_on
+
+from .meta import PageMeta, render_context
+
+MAP_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "world-map.json"
+NO_MEASURE = "#e5e2dc"
+
+
+@lru_cache(maxsize=1)
+def world_map():
+    return json.loads(MAP_FILE.read_text())
+
+
+def _strongest(pairs):
+    """A country's colour: its strongest app measure; a network shutdown when that is all it has."""
+    app_kinds = [pair.kind for pair in pairs if pair.app]
+    if app_kinds:
+        return min(app_kinds, key=lambda kind: RANK.get(kind, len(RANK)))
+    return Event.Kind.NETWORK_SHUTDOWN
+
+
+def _parse_day(value):
+    try:
+        return datetime.date.fromisoformat(value), None
+    except ValueError:
+        return None, "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."
+
+
+def status_page(request):
+    errors = parameter_errors(request.GET, {"on"})
+    day = timezone.localdate()
+    if "on" in request.GET and "on" not in errors:
+        day, message = _parse_day(request.GET["on"].strip())
+        if message:
+            errors["on"] = [message]
+    if errors:
+        meta = PageMeta(title="Status: check the date", path=reverse("status"), noindex=True)
+        context = {"errors": errors, "on": request.GET.get("on", "")}
+        return render(request, "events/status.html", render_context(request, meta, **context), status=400)
+
+    by_country = {}
+    for pair in status_on(day):
+        by_country.setdefault(pair.country, {"code": pair.country, "name": pair.country_name, "pairs": []})
+        by_country[pair.country]["pairs"].append(pair)
+    for group in by_country.values():
+        group["kind"] = _strongest(group["pairs"])
+        group["colour"] = colour(group["kind"])
+        group["url"] = reverse("country-detail", args=[group["code"].lower()])
+    shapes = world_map()
+    names = dict(Country.objects.values_list("code", "name"))  # one query, for the map's titles
+    countries = [
+        {
+            "code": code,
+            "path": path,
+            "name": names.get(code, code),
+            "status": by_country.get(code),
+        }
+        for code, path in shapes["shapes"].items()
+    ]
+    groups = sorted(by_country.values(), key=lambda group: group["name"])
+    context = {
+        "day": day,
+        "day_display": format_date(day, "day"),
+        "is_today": day == timezone.localdate(),
+        "groups": groups,
+        "map": shapes,
+        "countries": countries,
+        "no_measure": NO_MEASURE,
+        "legend": legend(group["kind"] for group in groups),
+        "not_on_map": [group for group in groups if group["code"] not in shapes["shapes"]],
+        "steps": [
+            ("A year earlier", _shifted(day, -1)),
+            ("A month earlier", day - datetime.timedelta(days=30)),
+            ("A month later", day + datetime.timedelta(days=30)),
+            ("A year later", _shifted(day, 1)),
+        ],
+    }
+    meta = PageMeta(
+        title=f"Status on {format_date(day, 'day')}",
+        description="What was blocked or restricted where on one day: a world map and a table by country.",
+        path=reverse("status"),
+        query={} if context["is_today"] else {"on": day.isoformat()},
+    )
+    return render(request, "events/status.html", render_context(request, meta, **context))
+
+
+def _shifted(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

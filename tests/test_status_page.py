@@ -1,0 +1,78 @@
+"""/status/: the world map and the table by country on a day, from the one status rule."""
+
+import json
+import re
+
+import pytest
+
+from events.charts.palette import colour
+from events.models import Event
+from events.views.status import MAP_FILE, NO_MEASURE
+from tests.factories import AppFactory, EventFactory, country
+
+pytestmark = pytest.mark.django_db
+
+
+def shape_fill(page, title_start):
+    match = re.search(r'<path d="[^"]+" fill="(#[0-9a-f]+)"[^>]*><title>' + re.escape(title_start), page)
+    assert match, title_start
+    return match.group(1)
+
+
+def test_russia_at_the_end_of_2025_on_the_map_and_in_the_table(client, seed):
+    page = client.get("/status/?on=2025-12-31").content.decode()
+    assert "What was in force on 31 December 2025" in page
+    assert shape_fill(page, "Russia: full block") == colour(Event.Kind.FULL_BLOCK)
+    assert '<a href="/countries/ru/"><path' in page
+    assert shape_fill(page, "France: no recorded measure") == NO_MEASURE
+    row = re.search(r'<th scope="row"><a href="/countries/ru/">Russia</a></th>(.*?)</tr>', page, re.S).group(1)
+    assert "WhatsApp</a>: feature restriction (voice calls, video calls) since 13 August 2025" in row
+    assert "Snapchat</a>: full block since 10 October 2025" in row
+    assert "MAX" not in row
+
+
+def test_other_days_and_the_default(client, seed):
+    assert "WhatsApp</a>: full block since 12 February 2026" in client.get("/status/?on=2026-03-01").content.decode()
+    assert "No published measure was in force on that day." in client.get("/status/?on=2020-01-01").content.decode()
+    today = client.get("/status/").content.decode()
+    assert "in force today" in today and 'href="/status/?on=' in today  # steps to other days
+
+
+def test_a_network_shutdown_shades_its_country_apart(client, db):
+    EventFactory(apps=[], kind="network_shutdown", country=country("IN"), scope="Jammu and Kashmir")
+    page = client.get("/status/?on=2026-03-01").content.decode()
+    assert shape_fill(page, "India: network shutdown") == colour(Event.Kind.NETWORK_SHUTDOWN)
+    assert "shutdown since 12 February 2026 (Jammu and Kashmir)" in page
+
+
+def test_a_draft_shades_nothing(client, db):
+    EventFactory(apps=[AppFactory()], country=country("FR"), review_state=Event.ReviewState.DRAFT)
+    page = client.get("/status/?on=2026-03-01").content.decode()
+    assert shape_fill(page, "France: no recorded measure") == NO_MEASURE
+
+
+@pytest.mark.parametrize("query", ["on=2025-31-12", "on=yesterday", "colour=red", "on="])
+def test_bad_parameters_are_a_400_page_saying_why(client, seed, query):
+    response = client.get(f"/status/?{query}")
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.content.decode()
+
+
+def test_tracking_parameters_are_ignored(client, seed):
+    assert client.get("/status/?on=2025-12-31&utm_source=x&fbclid=y").status_code == 200
+
+
+def test_the_map_is_drawn_from_the_derived_natural_earth_file_with_its_origin(client, seed):
+    data = json.loads(MAP_FILE.read_text())
+    assert data["source"].startswith("Natural Earth") and data["version"] and "Public domain" in data["licence"]
+    assert len(data["shapes"]) > 170 and "RU" in data["shapes"]
+    page = client.get("/status/").content.decode()
+    svg = page[page.index("<svg viewBox") : page.index("</svg>", page.index("<svg viewBox"))]
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")  # no outside request
+
+
+def test_the_query_count_does_not_grow_with_the_countries(client, django_assert_max_num_queries, db):
+    for code in ("FR", "DE", "IR", "CN", "TR", "IN", "PK", "EG"):
+        EventFactory(apps=[AppFactory()], country=country(code))
+    with django_assert_max_num_queries(4):
+        assert client.get("/status/?on=2026-03-01").status_code == 200
