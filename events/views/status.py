@@ -67,6 +67,8 @@ def status_page(request):
         group["kind"] = _strongest(group["pairs"])
         group["colour"] = colour(group["kind"])
         group["url"] = reverse("country-detail", args=[group["code"].lower()])
+        group["has_apps"] = any(pair.app for pair in group["pairs"])
+        group["has_network"] = any(not pair.app for pair in group["pairs"])
     shapes = world_map()
     names = dict(Country.objects.values_list("code", "name"))  # one query, for the map's titles
     countries = [
