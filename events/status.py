@@ -139,3 +139,40 @@ def status_on(day, events=None):
         if measure.kind != K.NETWORK_SHUTDOWN:
             add(measure.country, measure.country_name, app, app_name, measure)
     return sorted(pairs.values(), key=lambda p: (p.country_name, p.app is None, (p.app_name or "").casefold()))
+
+
+@dataclass
+class Change:
+    """How one pair's state differs between two days: imposed, lifted, escalated or eased."""
+
+    change: str
+    country: str
+    country_name: str
+    app: str | None
+    app_name: str | None
+    before: PairStatus | None
+    after: PairStatus | None
+
+
+def changes_between(start, end, events=None):
+    """[Change] between the state on `start` and that on `end` (both by status_on), by country then
+    app: a pair only on `end` was imposed, only on `start` lifted; a stronger kind is an escalation,
+    a weaker one an easing (WhatsApp in Russia: calls restricted, then fully blocked)."""
+    before = {(p.country, p.app): p for p in status_on(start, events)}
+    after = {(p.country, p.app): p for p in status_on(end, events)}
+    changes = []
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old is None:
+            change = "imposed"
+        elif new is None:
+            change = "lifted"
+        elif RANK.get(new.kind, len(RANK)) < RANK.get(old.kind, len(RANK)):
+            change = "escalated"
+        elif RANK.get(new.kind, len(RANK)) > RANK.get(old.kind, len(RANK)):
+            change = "eased"
+        else:
+            continue
+        pair = new or old
+        changes.append(Change(change, pair.country, pair.country_name, pair.app, pair.app_name, old, new))
+    return sorted(changes, key=lambda c: (c.country_name, c.app is None, (c.app_name or "").casefold()))

@@ -18,6 +18,7 @@ ENDPOINTS = [
     "/api/v1/statements/",
     "/api/v1/stats/?by=country",
     "/api/v1/status/",
+    "/api/v1/status/changes/",
 ]
 
 
@@ -144,6 +145,7 @@ def test_root_states_the_licence_and_lists_the_endpoints(client, rate):
     names = {endpoint["name"] for endpoint in body["endpoints"]}
     assert names == {
         "events", "statements", "countries", "apps", "owners", "authorities", "measurements", "stats", "status",
+        "status-changes",
     }  # fmt: skip
     for endpoint in body["endpoints"]:
         assert (

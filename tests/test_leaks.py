@@ -103,6 +103,7 @@ def public_urls(public):
         *(f"/api/v1/stats/?by={by}" for by in ("country", "year", "kind", "app", "owner")),
         "/api/v1/status/",
         "/api/v1/status/?on=2026-03-01&format=csv",
+        "/api/v1/status/changes/?from=2020-01-01",
     ]
 
 

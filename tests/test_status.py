@@ -125,3 +125,35 @@ def test_the_query_count_does_not_grow_with_the_pairs(client, django_assert_max_
     with django_assert_max_num_queries(4):
         results = client.get("/api/v1/status/?on=2026-03-01").json()["results"]
     assert {r["app"] for r in results} >= {f"app-{n}" for n in range(30)}
+
+
+def test_changes_list_whatsapps_escalation_and_the_new_measures_of_late_2025(client, seed):
+    body = client.get("/api/v1/status/changes/?from=2025-01-01&to=2026-06-30&country=ru").json()
+    changes = {r["app"]: r["change"] for r in body["results"]}
+    assert (body["from"], body["to"]) == ("2025-01-01", "2026-06-30")
+    assert changes == {"whatsapp": "imposed", "telegram": "imposed", "snapchat": "imposed", "facetime": "imposed"}
+    body = client.get("/api/v1/status/changes/?from=2025-12-31&to=2026-03-01").json()
+    whatsapp = next(r for r in body["results"] if r["app"] == "whatsapp")
+    assert whatsapp["change"] == "escalated"
+    assert (whatsapp["before"]["kind"], whatsapp["after"]["kind"]) == ("feature_restriction", "full_block")
+    assert next(r for r in body["results"] if r["app"] == "telegram")["change"] == "escalated"
+    response = client.get("/api/v1/status/changes/?from=2025-12-31&to=2026-03-01&format=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert {row["app"]: row["change"] for row in rows} == {r["app"]: r["change"] for r in body["results"]}
+
+
+def test_a_lifted_measure_is_listed_as_lifted(client, db):
+    app = AppFactory(slug="brief")
+    EventFactory(apps=[app], started_on=date(2024, 1, 1), ended_on=date(2024, 2, 1), status="lifted")
+    body = client.get("/api/v1/status/changes/?from=2024-01-15&to=2024-03-01").json()
+    assert [(r["app"], r["change"], r["after"]) for r in body["results"]] == [("brief", "lifted", None)]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("from=2026-03-01&to=2025-01-01", "from"), ("from=yesterday", "from"), ("to=2026-13-01", "to"), ("on=x", "on")],
+)
+def test_bad_change_parameters_are_400_naming_them(client, seed, query, parameter):
+    response = client.get(f"/api/v1/status/changes/?{query}")
+    assert response.status_code == 400
+    assert parameter in response.json()

@@ -24,6 +24,7 @@ urlpatterns = [
     path("statements/", views.StatementList.as_view(), name="api-statement-list"),
     path("stats/", views.Stats.as_view(), name="api-stats"),
     path("status/", views.StatusList.as_view(), name="api-status"),
+    path("status/changes/", views.StatusChanges.as_view(), name="api-status-changes"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from our own static files (drf-spectacular-sidecar), its script in a file of its
     # own rather than inline, so the page works offline and under a strict Content-Security-Policy.

@@ -15,7 +15,7 @@ from .reference import (
 from .root import NotFound, Root
 from .statements import StatementList
 from .stats import Stats
-from .status import StatusList
+from .status import StatusChanges, StatusList
 
 __all__ = [
     "AppDetail",
@@ -33,5 +33,6 @@ __all__ = [
     "Root",
     "StatementList",
     "Stats",
+    "StatusChanges",
     "StatusList",
 ]

@@ -35,6 +35,7 @@ ENDPOINTS = [
     ("measurements", "api-measurement-list", "OONI measurement counts per country, app and day."),
     ("stats", "api-stats", "Counts of events grouped by country, year, kind, app or owner."),
     ("status", "api-status", "What was in force against which app in which country on a day (?on=YYYY-MM-DD)."),
+    ("status-changes", "api-status-changes", "What was imposed, lifted, escalated or eased between two days."),
 ]
 
 

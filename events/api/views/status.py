@@ -2,14 +2,14 @@
 
 from django import forms
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from events.countries import country_codes
 from events.filters import ChoiceListField, ReferenceListField
 from events.models import App, Country, Event
-from events.status import status_on
+from events.status import changes_between, status_on
 
 from ..base import ApiView, BodyETag, raise_if
 from ..export import stream_csv
@@ -21,13 +21,16 @@ CSV_HEADER = ["country", "country_name", "app", "app_name", "kind", "features", 
               "authorities", "events"]  # fmt: skip
 
 
+DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."}
+
+
 class StatusQuery(forms.Form):
     """The parameters, checked as strictly as the event filters."""
 
     on = forms.DateField(
         required=False,
         input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."},
+        error_messages=DATE_ERRORS,
     )
     country = ReferenceListField(required=False, model=Country, key="code", example="RU", known=country_codes)
     app = ReferenceListField(required=False, model=App, key="slug", example="whatsapp")
@@ -133,3 +136,110 @@ class StatusList(BodyETag, ApiView):
                     for r in records]  # fmt: skip
             return stream_csv(f"tracker-status-{day.isoformat()}.csv", CSV_HEADER, [rows])
         return Response({"on": day.isoformat(), "count": len(records), "results": records})
+
+
+class ChangesQuery(forms.Form):
+    """`from` and `to` are Python keywords, hence `start` and `end` inside."""
+
+    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+    country = ReferenceListField(required=False, model=Country, key="code", example="RU", known=country_codes)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["end"] = cleaned.get("end") or timezone.localdate()
+        cleaned["start"] = cleaned.get("start") or _year_before(cleaned["end"])
+        if cleaned["start"] > cleaned["end"]:
+            self.add_error("start", "from is later than to: give the earlier day first.")
+        return cleaned
+
+
+class ChangeOut(serializers.Serializer):
+    change = serializers.ChoiceField(choices=["imposed", "lifted", "escalated", "eased"])
+    country = serializers.CharField()
+    country_name = serializers.CharField()
+    app = serializers.CharField(allow_null=True)
+    app_name = serializers.CharField(allow_null=True)
+    before = StatusOut(allow_null=True, help_text="The pair's state on `from`; null when it had none.")
+    after = StatusOut(allow_null=True, help_text="The pair's state on `to`; null when lifted.")
+
+
+# `from` and `to` are the parameters' names and the answer's keys: no class attribute can be `from`.
+ChangesOut = inline_serializer(
+    "ChangesOut",
+    {
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "count": serializers.IntegerField(),
+        "results": ChangeOut(many=True),
+    },
+)
+
+
+def change_record(change):
+    return {
+        "change": change.change,
+        "country": change.country,
+        "country_name": change.country_name,
+        "app": change.app,
+        "app_name": change.app_name,
+        "before": record(change.before) if change.before else None,
+        "after": record(change.after) if change.after else None,
+    }
+
+
+@extend_schema(
+    tags=["status"],
+    summary="What changed between two days",
+    description="Each country and app whose state differs between `from` and `to` (by the rule of "
+    "/api/v1/status/): `imposed` (no measure on `from`), `lifted` (none on `to`), `escalated` (a stronger "
+    "kind) or `eased` (a weaker one), with both states. `to` defaults to today, `from` to a year before it.",
+    parameters=[
+        OpenApiParameter("from", DATE, description="The earlier day (YYYY-MM-DD); a year before `to` by default."),
+        OpenApiParameter("to", DATE, description="The later day (YYYY-MM-DD); today by default."),
+        OpenApiParameter("country", {"type": "string", "pattern": CODE_LIST}, description="ISO codes."),
+        *common_parameters("json", "csv"),
+    ],
+    responses={(200, "application/json"): ChangesOut, (200, "text/csv"): CSV, **COMMON_ERRORS},
+)
+class StatusChanges(BodyETag, ApiView):
+    """The pairs whose state changed between two days; two status computations."""
+
+    renderer_classes = [ORJSONRenderer, CSVRenderer]
+    accepted_params = frozenset(["from", "to", "country"])
+    conditional = False
+
+    def respond(self, request):
+        self.check_params(request)
+        params = request.query_params
+        query = ChangesQuery({"start": params.get("from"), "end": params.get("to"), "country": params.get("country")})
+        if not query.is_valid():
+            names = {"start": "from", "end": "to"}
+            raise_if({names.get(name, name): list(errors) for name, errors in query.errors.items()})
+        wanted = query.cleaned_data
+        events = Event.objects.public()
+        if wanted["country"]:
+            events = events.filter(country_id__in=wanted["country"])
+        records = [change_record(c) for c in changes_between(wanted["start"], wanted["end"], events)]
+        if request.accepted_renderer.format == "csv":
+            name = f"tracker-status-changes-{wanted['start']}-{wanted['end']}.csv"
+            return stream_csv(name, CHANGES_HEADER, [[change_csv_row(r) for r in records]])
+        body = {"from": wanted["start"].isoformat(), "to": wanted["end"].isoformat(), "count": len(records)}
+        return Response({**body, "results": records})
+
+
+CHANGES_HEADER = ["change", "country", "country_name", "app", "app_name", "kind_before", "kind_after", "events"]
+
+
+def change_csv_row(r):
+    before, after = r["before"] or {}, r["after"] or {}
+    events = sorted({*before.get("events", []), *after.get("events", [])})
+    return [*(r[name] for name in CHANGES_HEADER[:5]), before.get("kind", ""), after.get("kind", ""),
+            ";".join(map(str, events))]  # fmt: skip
+
+
+def _year_before(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
