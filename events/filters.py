@@ -8,7 +8,8 @@ never silently returns the whole dataset. Lists are comma-separated; codes and s
 case-insensitive.
 
 A code or slug counts as known only when its record is public (events/models/visibility.py): an
-app that only a draft names gets the same answer as one that does not exist.
+app that only a draft names gets the same answer as one that does not exist. A former slug (renamed
+or merged away, events/redirects.py) counts as its public record's current one.
 
 django-filter's BaseInFilter and ModelMultipleChoiceFilter would split the lists and look the
 values up too, but report one unknown value at a time, keep empty items, and neither fold case
@@ -22,6 +23,7 @@ from django.db.models import F
 
 from .countries import country_codes
 from .models import App, Authority, Country, Event, Measurement, Owner
+from .redirects import moved_to
 
 # PostgreSQL cannot store or compare text holding a NUL character; refuse it before any query does.
 NUL_MESSAGE = "The value contains a NUL character (%00), which no value can hold."
@@ -92,8 +94,8 @@ class ReferenceListField(CommaListField):
 
     def validate(self, value):
         super().validate(value)
+        self.found, self.renamed = {}, {}
         if not value:
-            self.found = {}
             return
         if self.known is not None:  # a fixed set (the countries): no query
             self.found = {v: v for v in value if v in self.known()}
@@ -101,6 +103,13 @@ class ReferenceListField(CommaListField):
             rows = self.model.objects.public().filter(**{f"{self.key}__in": value}).values_list(self.key, "pk")
             self.found = dict(rows)
         unknown = [v for v in value if v not in self.found]
+        if unknown and self.key == "slug":
+            # A slug that was renamed or merged away names its record still: a shared link to
+            # /timeline/?app=<old slug> keeps its meaning (events/redirects.py). Only asked when a
+            # value is unknown, so the usual request costs no query more.
+            for old, (new, pk) in moved_to(self.model, unknown).items():
+                self.found[old], self.renamed[old] = pk, new
+            unknown = [v for v in unknown if v not in self.found]
         if unknown:
             meta = self.model._meta
             what = f"{meta.verbose_name} {'code' if self.key == 'code' else 'slug'}"
@@ -111,7 +120,9 @@ class ReferenceListField(CommaListField):
 
     def clean(self, value):
         values = super().clean(value)
-        return [self.found[v] for v in values] if self.ids else values
+        if self.ids:
+            return list(dict.fromkeys(self.found[v] for v in values))
+        return list(dict.fromkeys(self.renamed.get(v, v) for v in values))
 
 
 class ListFilter(django_filters.Filter):

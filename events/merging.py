@@ -1,10 +1,12 @@
 """Merging duplicates: one app, owner or authority left, and every old address leading to it.
 
 Imports and editors sometimes create a record twice ("Twitter" and "Twitter (X)"). Merging moves
-everything that points at the duplicates to the record that stays, through saves (so that each
-change has its history row with the editor's name), records the duplicates' slugs, and their own
-former slugs, as FormerSlugs of the survivor (events/redirects.py), then deletes the duplicates.
-All of it in one transaction: a merge that fails leaves nothing half done.
+everything that points at the duplicates to the record that stays, through saves, so that each
+change has its history row with the editor's name (measurements, which keep no history, in one
+UPDATE); records the duplicates' slugs, and their own former slugs, as FormerSlugs of the survivor
+(events/redirects.py); then deletes the duplicates. All of it in one transaction: a merge that
+fails leaves nothing half done. The saves and the deletion bump the public cache's generation
+(events/freshness.py), so no kept page goes on showing a duplicate.
 """
 
 from django.db import transaction
@@ -15,10 +17,16 @@ from events.models import FormerSlug
 def _pointing_at(model):
     """The relations of other records to `model` that a merge must move (not history, not link tables)."""
     for relation in model._meta.related_objects:
-        related = relation.related_model
-        if related._meta.auto_created or any(f.name == "history_id" for f in related._meta.fields):
-            continue
-        yield relation
+        if not relation.related_model._meta.auto_created and not _is_history(relation.related_model):
+            yield relation
+
+
+def _is_history(model):
+    return any(f.name == "history_id" for f in model._meta.fields)
+
+
+def _has_history(model):
+    return hasattr(model, "history")
 
 
 @transaction.atomic
@@ -30,21 +38,26 @@ def merge(survivor, duplicates):
     for duplicate in duplicates:
         assert duplicate.pk != survivor.pk and type(duplicate) is model
         for relation in _pointing_at(model):
-            name = relation.get_accessor_name()
-            label = relation.related_model._meta.verbose_name_plural
-            if relation.many_to_many:
-                field = relation.field.name
-                for obj in getattr(duplicate, name).all():
+            related, field = relation.related_model, relation.field.name
+            label = related._meta.verbose_name_plural
+            if relation.many_to_many:  # an event's apps: m2m_changed gives the event its history row
+                for obj in getattr(duplicate, relation.get_accessor_name()).all():
                     manager = getattr(obj, field)
                     manager.add(survivor)
                     manager.remove(duplicate)
                     moved[label] = moved.get(label, 0) + 1
-            else:
-                field = relation.field.name
-                for obj in relation.related_model._default_manager.filter(**{field: duplicate}):
+            elif _has_history(related):
+                # Saved one by one, so that each change has its history row with the editor's name.
+                for obj in related._default_manager.filter(**{field: duplicate}):
+                    # The survivor cannot be its own parent (an owner merged into its subsidiary).
                     setattr(obj, field, survivor if obj.pk != survivor.pk else None)
                     obj.save()
                     moved[label] = moved.get(label, 0) + 1
+            else:
+                # No history to write (OONI measurements, thousands of rows a year): one UPDATE.
+                count = related._default_manager.filter(**{field: duplicate}).update(**{field: survivor})
+                if count:
+                    moved[label] = moved.get(label, 0) + count
         FormerSlug.objects.filter(kind=kind, target_id=duplicate.pk).update(target_id=survivor.pk)
         slug = duplicate.slug
         duplicate.delete()

@@ -1,14 +1,19 @@
-"""Old addresses keep working: a former slug of an app, owner or authority redirects to its record.
+"""Old addresses keep working: a former slug of an app, owner or authority leads to its record.
 
 A slug is recorded as a FormerSlug when a record's slug changes (Named.save) or when a duplicate is
 merged into it (events/merging.py). A view that finds no record for a slug calls raise_if_moved():
 when the slug was another public record's, it raises Moved, which MovedMiddleware answers with a
 permanent redirect to the same address under the new slug, query string kept: pages, feeds and
-API details alike. A slug that leads to no public record stays a plain 404, exactly like a slug
-that never existed, so a draft's old name reveals nothing.
+API details alike. The API's filters (`?app=`, `?owner=`, `?authority=`) take a former slug as its
+record's (moved_to(), in events/filters.py), so a shared timeline link keeps working too.
+
+A former slug that leads to no public record stays a plain 404, exactly like a slug that never
+existed, so a draft's old name reveals nothing.
 """
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 
 from events.models import FormerSlug
 
@@ -19,12 +24,29 @@ class Moved(Exception):
         self.url = url
 
 
+def moved_to(model, slugs):
+    """{former slug: (current slug, pk)} for those of `slugs` that lead to a public `model` record (one query)."""
+    current = model.objects.public().filter(pk=OuterRef("target_id")).values("slug")[:1]
+    rows = (
+        FormerSlug.objects.filter(kind=model._meta.model_name, slug__in=slugs)
+        .annotate(current=Subquery(current))
+        .filter(current__isnull=False)
+        .values_list("slug", "current", "target_id")
+    )
+    return {slug: (new, pk) for slug, new, pk in rows if new != slug}
+
+
 def raise_if_moved(model, slug, request):
     """Raise Moved when `slug` is a former slug of a public `model` record; return otherwise."""
-    target = FormerSlug.objects.filter(kind=model._meta.model_name, slug=slug).values_list("target_id", flat=True)
-    new = model.objects.public().filter(pk__in=target).values_list("slug", flat=True).first()
-    if new and new != slug:
-        raise Moved(request.get_full_path().replace(f"/{slug}/", f"/{new}/", 1))
+    found = moved_to(model, [slug]).get(slug)
+    if found is None:
+        return
+    # The same route with the new slug: built by reverse(), not by editing the path, so that a slug
+    # in another case (the API folds it) or percent-encoded cannot make a redirect to itself.
+    match = request.resolver_match
+    url = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": found[0]})
+    query = request.META.get("QUERY_STRING", "")
+    raise Moved(url + (f"?{query}" if query else ""))
 
 
 class MovedMiddleware:

@@ -61,3 +61,9 @@ def test_the_api_stays_strict(client, seed):
         response = client.get(url)
         assert response.status_code == 400, url
         assert "Unknown parameter" in str(response.json())
+
+
+def test_a_tracked_link_is_served_from_the_same_kept_answer(client, seed, settings):
+    settings.PUBLIC_CACHE_SECONDS, settings.PUBLIC_CACHE_SHARED = 60, True
+    assert client.get("/countries/ru/")["X-Cache"] == "miss"
+    assert client.get(f"/countries/ru/?{TRACKING}")["X-Cache"] == "hit"

@@ -16,7 +16,13 @@ class MergeAction:
 
     actions = ["merge_selected"]
 
-    @admin.action(description="Merge the selected %(verbose_name_plural)s into one")
+    def has_merge_permission(self, request):
+        """Change and delete both (Django's `permissions=["change", "delete"]` would ask for either):
+        without it the action is neither offered nor run if posted. Published records are checked
+        one by one in the action, as for a deletion (events/admin/published.py)."""
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="Merge the selected %(verbose_name_plural)s into one", permissions=["merge"])
     def merge_selected(self, request, queryset):
         records = list(queryset.order_by("name", "pk"))
         if len(records) < 2:

@@ -1,7 +1,7 @@
 """Reference data: the countries, owners, apps and authorities that events point at."""
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -54,16 +54,32 @@ class Named(CleanText):
 
     def save(self, *args, **kwargs):
         """Keep the old slug as a FormerSlug when it changes, so that old addresses redirect; a
-        record that takes a slug someone once had is the live one, so that FormerSlug goes."""
-        changed = self.stored_slug != self.slug
-        super().save(*args, **kwargs)
-        if changed:
-            kind = self._meta.model_name
+        record that takes a slug someone once had is the live one, so that FormerSlug goes.
+
+        Here rather than in the admin so that every path that renames records it: the admin's form,
+        the shell, an import, django-simple-history's revert. Older slugs of the record lead to it
+        already (A, then B, then C: A and B both lead to C), so none needs rewriting.
+        """
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "slug" not in update_fields:
+            return super().save(*args, **kwargs)
+        if self.stored_slug is None and self.pk is not None:
+            # Not read from the database (a history revert builds the record anew): ask it.
+            self.stored_slug = type(self)._default_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+        old, kind = self.stored_slug, self._meta.model_name
+        if old == self.slug:
+            super().save(*args, **kwargs)
+        elif old is None:  # a new record: the live one, should another once have had its slug
+            super().save(*args, **kwargs)
             FormerSlug.objects.filter(kind=kind, slug=self.slug).delete()
-            if self.stored_slug:
-                FormerSlug.objects.update_or_create(kind=kind, slug=self.stored_slug, defaults={"target_id": self.pk})
-                # Older slugs of this record lead to it already; none needs rewriting.
-            self.stored_slug = self.slug
+        else:
+            # Renamed: the new slug and the old one's redirect are saved together or not at all.
+            with transaction.atomic(using=kwargs.get("using")):
+                super().save(*args, **kwargs)
+                FormerSlug.objects.filter(kind=kind, slug=self.slug).delete()
+                FormerSlug.objects.update_or_create(kind=kind, slug=old, defaults={"target_id": self.pk})
+        self.stored_slug = self.slug
+        return None
 
 
 class Country(models.Model):
