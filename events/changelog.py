@@ -22,6 +22,7 @@ SAME_EDIT = timedelta(minutes=5)
 NOT_SHOWN = {"updated_at", "id", "review_state", "started_precision", "ended_precision"}  # dates show theirs
 RELATED = {"country": Country, "owner": Owner, "authority": Authority, "promoted_alternative": App}
 LINKS = {"apps": App, "sources": Source}
+NOT_LISTED = "(a record no longer listed)"
 
 
 @dataclass
@@ -98,8 +99,9 @@ def _names(records, links):
     for name, model in LINKS.items():
         for ids in links[name].values():
             wanted[model].update(ids)
+    # Only records the public may see are named: one since made draft-only, or merged away, is not.
     return {
-        model: {obj.pk: getattr(obj, "name", None) or obj.title for obj in model.objects.filter(pk__in=ids)}
+        model: {obj.pk: getattr(obj, "name", None) or obj.title for obj in model.objects.public().filter(pk__in=ids)}
         for model, ids in wanted.items()
         if ids
     }
@@ -113,7 +115,7 @@ def _snapshot(record, links, names):
         label = str(model_field.verbose_name).capitalize()
         if name in RELATED:
             value = getattr(record, f"{name}_id")
-            shown[label] = names.get(RELATED[name], {}).get(value, "") if value is not None else ""
+            shown[label] = names.get(RELATED[name], {}).get(value, NOT_LISTED) if value is not None else ""
         elif model_field.choices:
             value = getattr(record, name)
             shown[label] = str(dict(model_field.choices).get(value, value or ""))
@@ -129,7 +131,7 @@ def _snapshot(record, links, names):
             shown[label] = "" if value is None else str(value)
     for name, model in LINKS.items():
         ids = links[name].get(record.history_id, [])
-        shown[name.capitalize()] = ", ".join(sorted(names.get(model, {}).get(pk, str(pk)) for pk in ids))
+        shown[name.capitalize()] = ", ".join(sorted(names.get(model, {}).get(pk, NOT_LISTED) for pk in ids))
     return shown
 
 

@@ -36,6 +36,7 @@ import time
 from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
 from .models import App, Authority, Event, Measurement, Owner, Source, Statement
@@ -76,9 +77,11 @@ def data_version():
 
 
 def etag_for(request, version):
-    """A weak ETag: the same data asked for in the same way gives the same body."""
+    """A weak ETag: the same data asked for in the same way, on the same day, gives the same body
+    (the day too: what is in force, and which measures are overdue for confirmation, change with it)."""
     media_type = getattr(request, "accepted_media_type", "")
-    text = "|".join([repr(version), request.get_host(), request.get_full_path(), str(media_type)])
+    day = timezone.localdate().isoformat()
+    text = "|".join([repr(version), day, request.get_host(), request.get_full_path(), str(media_type)])
     return 'W/"' + hashlib.blake2b(text.encode(), digest_size=16).hexdigest() + '"'
 
 

@@ -114,7 +114,8 @@ def status_on(day, events=None):
         key = (country, app)
         if key not in pairs:
             pairs[key] = PairStatus(country, country_name, app, app_name)
-        pairs[key].measures.append(measure)
+        if all(known.id != measure.id for known in pairs[key].measures):  # a shutdown naming apps: once
+            pairs[key].measures.append(measure)
 
     # App-level measures and network shutdowns: one row per (event, app), or per event without one.
     rows = in_force.exclude(owner__isnull=False, apps__isnull=True).values_list(

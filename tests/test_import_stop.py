@@ -14,6 +14,7 @@ from events.dates import Precision
 from events.importers.common import progress
 from events.importers.stop import DATASET_URL, extract_urls
 from events.models import App, Authority, Event, Owner, Source, Statement
+from tests.test_admin_helpers import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -512,3 +513,14 @@ def test_an_app_or_authority_an_editor_renamed_is_found_not_made_again(tmp_path)
     assert not App.objects.filter(slug="twitter").exists()
     assert Event.objects.get().apps.filter(pk=twitter.pk).exists()
     assert Authority.objects.filter(slug__startswith="ng-ministry").count() == 0
+
+
+def test_an_event_an_editor_deleted_is_not_imported_again(tmp_path):
+    path = write_csv(tmp_path / "stop.csv", [row()])
+    run(path)
+    event = Event.objects.get()
+    event._history_user = make_user("root")
+    event.delete()
+    out = run(path)
+    assert not Event.objects.exists()
+    assert "events deleted by editors, not recreated 1" in out

@@ -143,4 +143,18 @@ def test_a_renamed_app_is_followed_not_duplicated(client, seed_each):
     tally = load_seed()
     assert not App.objects.filter(slug="whatsapp").exists()
     assert App.objects.get(pk=app.pk).slug == "whatsapp-messenger"
-    assert any("the seed's slug not applied" in conflict for conflict in tally.conflicts)
+    assert any("renamed or merged by an editor" in conflict for conflict in tally.conflicts)
+
+
+def test_an_app_merged_into_another_is_left_to_the_survivor(client, seed_each):
+    from events.merging import merge
+    from tests.factories import AppFactory
+
+    telegram = App.objects.get(slug="telegram")
+    survivor = AppFactory(slug="telegram-messenger", name="Telegram Messenger app")
+    merge(survivor, [telegram])  # as a program would: no user on the history
+    tally = load_seed()  # must not fail, nor rename the survivor back
+    survivor.refresh_from_db()
+    assert (survivor.slug, survivor.name) == ("telegram-messenger", "Telegram Messenger app")
+    assert not App.objects.filter(slug="telegram").exists()
+    assert any("renamed or merged by an editor" in conflict for conflict in tally.conflicts)

@@ -76,3 +76,13 @@ def test_the_query_count_does_not_grow_with_the_countries(client, django_assert_
         EventFactory(apps=[AppFactory()], country=country(code))
     with django_assert_max_num_queries(4):
         assert client.get("/status/?on=2026-03-01").status_code == 200
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-12-31", "9999-01-01", "9999-12-31"])
+def test_the_ends_of_the_calendar_answer_without_steps_past_them(client, seed, day):
+    assert client.get(f"/status/?on={day}").status_code == 200
+
+
+@pytest.mark.parametrize("day", ["20250101", "2025-W01-1"])
+def test_only_yyyy_mm_dd_is_a_date_as_in_the_api(client, seed, day):
+    assert client.get(f"/status/?on={day}").status_code == 400

@@ -104,7 +104,16 @@ class StopWriter:
             )
         }
         self.edited = edited_by_people(Event, [event.pk for event in existing.values()])
+        # What an editor deleted stays deleted (events/edits.py): one query for all the new keys.
+        deleted = set(
+            Event.history.filter(history_type="-", history_user__isnull=False)
+            .filter(import_key__in=[key for key in plans if key not in existing])
+            .values_list("import_key", flat=True)
+        )
         for plan in progress(list(plans.values()), show_progress, desc="events", unit="event"):
+            if plan.key in deleted:
+                self.report.count("events deleted by editors, not recreated")
+                continue
             self.write_event(plan, existing.get(plan.key), dataset)
         self.record_created()
         gone = Event.objects.filter(import_key__startswith=KEY_PREFIX).exclude(import_key__in=list(plans)).count()

@@ -360,6 +360,11 @@ class Event(CleanText):
             errors["ended_on"] = (
                 f"The end date ({self.ended_on:%Y-%m-%d}) is before the start date ({self.started_on:%Y-%m-%d})."
             )
+        if self.last_confirmed_on and self.started_on and self.last_confirmed_on < self.started_on:
+            errors["last_confirmed_on"] = (
+                f"The last confirmation ({self.last_confirmed_on:%Y-%m-%d}) is before the start "
+                f"({self.started_on:%Y-%m-%d}): a source can only confirm a measure once it has started."
+            )
         if self.ended_on and not self.ended_precision:
             self.ended_precision = Precision.DAY
         if not self.ended_on and self.ended_precision:
@@ -392,7 +397,8 @@ class Event(CleanText):
         """For a measure of unknown status with no end date: the day after its last confirmation."""
         if self.status != self.Status.UNKNOWN or self.ended_on:
             return None
-        return (self.last_confirmed_on or self.started_on) + timedelta(days=1)
+        since = (self.last_confirmed_on or self.started_on) + timedelta(days=1)
+        return since if since <= timezone.localdate() else None  # still within its confirmation
 
     @property
     def is_public(self):

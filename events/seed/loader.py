@@ -43,8 +43,11 @@ def upsert(model, lookup, values, tally):
         obj.save()
         tally[f"{model._meta.verbose_name_plural} created"] += 1
         return obj
-    changed = [name for name, value in {**lookup, **values}.items() if getattr(obj, name) != value]
-    if changed and edited_by_people(model, [obj.pk]):
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if any(getattr(obj, name) != value for name, value in lookup.items()):
+        # Found under a former slug: an editor renamed it or merged it into another. Theirs.
+        tally.conflict(obj, f"renamed or merged by an editor; the seed's {lookup} not applied")
+    elif changed and edited_by_people(model, [obj.pk]):
         tally.conflict(obj, f"an editor changed it; the seed's {', '.join(changed)} not applied")
     elif changed:
         for name in changed:

@@ -41,8 +41,9 @@ def _strongest(pairs):
 
 
 def _parse_day(value):
+    """YYYY-MM-DD only, as the API reads it (fromisoformat would take 20250101 and 2025-W01-1)."""
     try:
-        return datetime.date.fromisoformat(value), None
+        return datetime.datetime.strptime(value, "%Y-%m-%d").date(), None
     except ValueError:
         return None, "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."
 
@@ -92,10 +93,14 @@ def status_page(request):
         "legend": legend(group["kind"] for group in groups),
         "not_on_map": [group for group in groups if group["code"] not in shapes["shapes"]],
         "steps": [
-            ("A year earlier", _shifted(day, -1)),
-            ("A month earlier", day - datetime.timedelta(days=30)),
-            ("A month later", day + datetime.timedelta(days=30)),
-            ("A year later", _shifted(day, 1)),
+            (label, other)
+            for label, other in (
+                ("A year earlier", _shifted(day, years=-1)),
+                ("A month earlier", _shifted(day, days=-30)),
+                ("A month later", _shifted(day, days=30)),
+                ("A year later", _shifted(day, years=1)),
+            )
+            if other
         ],
     }
     meta = PageMeta(
@@ -107,8 +112,14 @@ def status_page(request):
     return render(request, "events/status.html", render_context(request, meta, **context))
 
 
-def _shifted(day, years):
+def _shifted(day, years=0, days=0):
+    """The day `years` or `days` away, or None past the calendar's ends (year 1 and 9999)."""
     try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        if days:
+            return day + datetime.timedelta(days=days)
+        try:
+            return day.replace(year=day.year + years)
+        except ValueError:  # 29 February, or past the ends
+            return day.replace(year=day.year + years, day=28)
+    except (ValueError, OverflowError):
+        return None
