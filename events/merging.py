@@ -37,6 +37,8 @@ def merge(survivor, duplicates):
     moved = {}
     for duplicate in duplicates:
         assert duplicate.pk != survivor.pk and type(duplicate) is model
+        # Only an address the public could have known redirects (a draft-only record's stays a 404).
+        was_public = model.objects.public().filter(pk=duplicate.pk).exists()
         for relation in _pointing_at(model):
             related, field = relation.related_model, relation.field.name
             label = related._meta.verbose_name_plural
@@ -61,5 +63,6 @@ def merge(survivor, duplicates):
         FormerSlug.objects.filter(kind=kind, target_id=duplicate.pk).update(target_id=survivor.pk)
         slug = duplicate.slug
         duplicate.delete()
-        FormerSlug.objects.update_or_create(kind=kind, slug=slug, defaults={"target_id": survivor.pk})
+        if was_public:
+            FormerSlug.objects.update_or_create(kind=kind, slug=slug, defaults={"target_id": survivor.pk})
     return moved

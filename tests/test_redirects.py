@@ -89,7 +89,8 @@ def test_the_old_slug_of_a_record_the_public_cannot_see_is_a_plain_404(client, d
     EventFactory(apps=[hidden], review_state=Event.ReviewState.DRAFT)
     hidden.slug = "still-hidden"
     hidden.save()
-    assert FormerSlug.objects.filter(kind="app", slug="hidden-app").exists()
+    # Its old address was never public: no redirect is kept, so publishing it later reveals nothing.
+    assert not FormerSlug.objects.filter(kind="app", slug="hidden-app").exists()
     gone, never = client.get("/api/v1/apps/hidden-app/"), client.get("/api/v1/apps/never-was/")
     assert gone.status_code == never.status_code == 404
     assert gone.content == never.content
@@ -152,6 +153,7 @@ def test_merging_a_duplicate_moves_its_events_and_redirects_its_addresses(client
 def test_merging_moves_measurements_and_the_duplicates_former_slugs(client, seed):
     signal = App.objects.get(slug="telegram")
     duplicate = AppFactory(slug="tg", name="TG")
+    EventFactory(apps=[duplicate])  # public, so its addresses were known
     duplicate.slug = "tg-app"
     duplicate.save()  # so "tg" is a former slug of the duplicate
     day = datetime.date(2020, 1, 1)
@@ -169,6 +171,7 @@ def test_merging_owners_moves_their_apps_and_parents(client, seed):
     meta = Owner.objects.get(slug="meta")
     twin = Owner.objects.create(slug="meta-platforms-inc", name="Meta Platforms, Inc.")
     app = AppFactory(owner=twin)
+    EventFactory(apps=[app])  # the twin owns a public app: it is public
     merge(client, make_user("root"), [meta, twin], meta)
     app.refresh_from_db()
     assert app.owner == meta
@@ -185,3 +188,12 @@ def test_an_editor_who_may_not_delete_cannot_merge(client, seed):
     assert "Choose the app that stays" not in done.content.decode()  # the list again, "No action selected"
     assert App.objects.filter(slug="whats-app").exists()
     assert not FormerSlug.objects.filter(slug="whats-app").exists()
+
+
+def test_merging_a_draft_only_duplicate_keeps_no_redirect_to_reveal_it(client, seed):
+    whatsapp = App.objects.get(slug="whatsapp")
+    hidden = AppFactory(slug="codename-orchid")
+    EventFactory(apps=[hidden], review_state=Event.ReviewState.DRAFT)
+    merge(client, make_user("root2"), [whatsapp, hidden], whatsapp)
+    assert not App.objects.filter(slug="codename-orchid").exists()
+    assert client.get("/apps/codename-orchid/").status_code == 404

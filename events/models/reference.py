@@ -74,10 +74,14 @@ class Named(CleanText):
             FormerSlug.objects.filter(kind=kind, slug=self.slug).delete()
         else:
             # Renamed: the new slug and the old one's redirect are saved together or not at all.
+            # Only an address the public could have known is kept: a draft-only record's old slug
+            # must stay a plain 404, or a redirect would tell that it existed.
+            was_public = type(self).objects.public().filter(pk=self.pk).exists()
             with transaction.atomic(using=kwargs.get("using")):
                 super().save(*args, **kwargs)
                 FormerSlug.objects.filter(kind=kind, slug=self.slug).delete()
-                FormerSlug.objects.update_or_create(kind=kind, slug=old, defaults={"target_id": self.pk})
+                if was_public:
+                    FormerSlug.objects.update_or_create(kind=kind, slug=old, defaults={"target_id": self.pk})
         self.stored_slug = self.slug
         return None
 
