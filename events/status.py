@@ -154,6 +154,11 @@ class Change:
     before: PairStatus | None
     after: PairStatus | None
 
+    @property
+    def event_ids(self):
+        """The measures behind the change: those in force after it, or, for a lifting, before it."""
+        return (self.after or self.before).event_ids
+
 
 def changes_between(start, end, events=None):
     """[Change] between the state on `start` and that on `end` (both by status_on), by country then

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("timeline/", views.timeline, name="timeline"),
     path("status/", views.status_page, name="status"),
+    path("status/changes/", views.status_changes, name="status-changes"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
     path("apps/", views.app_list, name="app-list"),

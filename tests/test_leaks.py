@@ -78,6 +78,7 @@ def public_urls(public):
         "/about/",
         "/status/",
         "/status/?on=2026-03-01",
+        "/status/changes/?from=2020-01-01",
         "/feeds/events/",
         "/feeds/countries/ru/",
         "/feeds/apps/whatsapp/",

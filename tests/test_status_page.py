@@ -86,3 +86,26 @@ def test_the_ends_of_the_calendar_answer_without_steps_past_them(client, seed, d
 @pytest.mark.parametrize("day", ["20250101", "2025-W01-1"])
 def test_only_yyyy_mm_dd_is_a_date_as_in_the_api(client, seed, day):
     assert client.get(f"/status/?on={day}").status_code == 400
+
+
+def test_the_changes_page_lists_the_escalation_and_the_new_measures(client, seed):
+    page = client.get("/status/changes/?from=2025-12-31&to=2026-03-01").content.decode()
+    assert "What changed from 31 December 2025 to 1 March 2026" in page
+    whatsapp = '<strong>Escalated</strong>: <a href="/apps/whatsapp/">WhatsApp</a>, was feature restriction, now full'
+    assert whatsapp in page
+    year = client.get("/status/changes/?from=2025-01-01&to=2026-06-30").content.decode()
+    for slug, name in (
+        ("whatsapp", "WhatsApp"),
+        ("telegram", "Telegram"),
+        ("snapchat", "Snapchat"),
+        ("facetime", "FaceTime"),
+    ):
+        assert f'<strong>Imposed</strong>: <a href="/apps/{slug}/">{name}</a>:' in year, name
+    assert client.get("/status/changes/").status_code == 200  # the last twelve months
+
+
+@pytest.mark.parametrize("query", ["from=2026-03-01&to=2025-01-01", "from=x", "to=2026-02-30", "colour=red"])
+def test_bad_change_dates_are_a_400_page(client, seed, query):
+    response = client.get(f"/status/changes/?{query}")
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.content.decode()

@@ -27,6 +27,7 @@ def pages():
         "/search/?q=whatsapp",
         "/about/",
         "/status/",
+        "/status/changes/",
         "/feeds/events/",
         "/feeds/countries/ru/",
         "/feeds/apps/whatsapp/",

@@ -19,7 +19,7 @@ from events.charts.palette import colour, legend
 from events.dates import format_date
 from events.filters import parameter_errors
 from events.models import Country, Event
-from events.status import RANK, status_on
+from events.status import RANK, changes_between, status_on
 
 from .meta import PageMeta, render_context
 
@@ -123,3 +123,51 @@ def _shifted(day, years=0, days=0):
             return day.replace(year=day.year + years, day=28)
     except (ValueError, OverflowError):
         return None
+
+
+CHANGE_WORDS = {"imposed": "Imposed", "lifted": "Lifted", "escalated": "Escalated", "eased": "Eased"}
+
+
+def status_changes(request):
+    """/status/changes/?from=&to=: what was imposed, lifted, escalated or eased between two days
+    (the last twelve months by default), by country, each line with its events."""
+    errors = parameter_errors(request.GET, {"from", "to"})
+    today = timezone.localdate()
+    days = {}
+    for name, default in (("to", today), ("from", None)):
+        value = request.GET.get(name, "").strip()
+        if name in errors:
+            continue
+        if value:
+            days[name], message = _parse_day(value)
+            if message:
+                errors[name] = [message]
+        else:
+            days[name] = default
+    if not errors:
+        days["from"] = days["from"] or _shifted(days["to"], years=-1) or days["to"]
+        if days["from"] > days["to"]:
+            errors["from"] = ["from is later than to: give the earlier day first."]
+    if errors:
+        meta = PageMeta(title="Changes: check the dates", path=reverse("status-changes"), noindex=True)
+        context = {"errors": errors, "start": request.GET.get("from", ""), "end": request.GET.get("to", "")}
+        return render(request, "events/status_changes.html", render_context(request, meta, **context), status=400)
+    groups = {}
+    for change in changes_between(days["from"], days["to"]):
+        group = groups.setdefault(change.country, {"name": change.country_name, "code": change.country, "changes": []})
+        change.word = CHANGE_WORDS[change.change]
+        group["changes"].append(change)
+    context = {
+        "start": days["from"],
+        "end": days["to"],
+        "start_display": format_date(days["from"], "day"),
+        "end_display": format_date(days["to"], "day"),
+        "groups": sorted(groups.values(), key=lambda group: group["name"]),
+    }
+    meta = PageMeta(
+        title=f"Changes from {context['start_display']} to {context['end_display']}",
+        description="What was imposed, lifted, escalated or eased between two days, by country.",
+        path=reverse("status-changes"),
+        query={"from": days["from"].isoformat(), "to": days["to"].isoformat()},
+    )
+    return render(request, "events/status_changes.html", render_context(request, meta, **context))
