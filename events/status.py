@@ -19,6 +19,7 @@ the owners' public apps.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Exists, OuterRef
 
@@ -182,3 +183,61 @@ def changes_between(start, end, events=None):
         pair = new or old
         changes.append(Change(change, pair.country, pair.country_name, pair.app, pair.app_name, old, new))
     return sorted(changes, key=lambda c: (c.country_name, c.app is None, (c.app_name or "").casefold()))
+
+
+@dataclass
+class Step:
+    """A stretch of a pair's history: from `start` (to the next step) its state was `pair`, or none."""
+
+    start: object
+    pair: PairStatus | None
+    events: list
+
+
+def pair_history(country, app):
+    """[Step] of one (country, app) pair from its first measure to today, oldest first (one query).
+
+    The measures are the pair's: the country's published events naming the app, and its owner's
+    measures naming no app. A step starts on each day a measure starts or stops being in force
+    (Event.in_force_on, the rule of active_on); consecutive days in the same state are one step.
+    """
+    from django.db.models import Q
+    from django.utils import timezone
+
+    has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
+    names_app = Q(Exists(Event.apps.through.objects.filter(event_id=OuterRef("pk"), app_id=app.pk)))
+    owner_level = Q(owner_id=app.owner_id) & ~Q(Exists(has_app)) if app.owner_id else Q(pk__in=[])
+    events = list(
+        Event.objects.public()
+        .filter(country_id=country.code)
+        .filter(names_app | owner_level)
+        .exclude(kind=K.NETWORK_SHUTDOWN)
+        .select_related("authority")
+        .order_by("started_on", "id")
+    )
+    today = timezone.localdate()
+    days = set()
+    for event in events:
+        days.add(event.started_on)
+        last = event.ended_on or (event.last_confirmed_on or event.started_on if event.status == "unknown" else None)
+        if last and last < today:
+            days.add(last + timedelta(days=1))
+    steps = []
+    for day in sorted(d for d in days if d <= today):
+        in_force = [event for event in events if event.in_force_on(day)]
+        pair = None
+        if in_force:
+            pair = PairStatus(country.code, country.name, app.slug, app.name, [_measure(e) for e in in_force])
+        state = (pair.kind, tuple(pair.features)) if pair else None
+        if steps and steps[-1][0] == state and {e.pk for e in steps[-1][1].events} == {e.pk for e in in_force}:
+            continue
+        steps.append((state, Step(day, pair, in_force)))
+    return [step for _state, step in steps]
+
+
+def _measure(event):
+    authority = event.authority
+    return Measure(
+        event.pk, event.country_id, "", event.kind, event.features, event.started_on, event.started_precision,
+        event.scope, authority.slug if authority else None, authority.name if authority else None,
+    )  # fmt: skip

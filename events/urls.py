@@ -12,6 +12,7 @@ urlpatterns = [
     path("status/changes/", views.status_changes, name="status-changes"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("countries/<str:code>/apps/<slug:slug>/", views.pair_page, name="pair-detail"),
     path("apps/", views.app_list, name="app-list"),
     path("apps/<slug:slug>/", views.app_detail, name="app-detail"),
     path("owners/<slug:slug>/", views.owner_detail, name="owner-detail"),

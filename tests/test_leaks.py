@@ -79,6 +79,7 @@ def public_urls(public):
         "/status/",
         "/status/?on=2026-03-01",
         "/status/changes/?from=2020-01-01",
+        "/countries/ru/apps/whatsapp/",
         "/feeds/events/",
         "/feeds/countries/ru/",
         "/feeds/apps/whatsapp/",

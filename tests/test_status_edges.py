@@ -63,3 +63,21 @@ def test_an_etag_does_not_outlive_its_day(client, seed):
     with mock.patch("events.freshness.timezone.localdate", return_value=tomorrow):
         response = client.get("/api/v1/events/?country=ru", HTTP_IF_NONE_MATCH=first)
     assert response.status_code == 200 and response["ETag"] != first
+
+
+def test_the_python_rule_agrees_with_the_sql_rule_case_by_case(db):
+    """Event.in_force_on (pair histories) and active_on_condition (everything else) are one rule."""
+    start = date(2024, 6, 10)
+    cases = []
+    for status in Event.Status.values:
+        for ended_on in (None, date(2024, 6, 12)):
+            if status == "lifted" and ended_on is None:
+                continue
+            for confirmed in (None, date(2024, 6, 10), date(2024, 6, 11), date(2024, 6, 20)):
+                cases.append(
+                    EventFactory(status=status, started_on=start, ended_on=ended_on, last_confirmed_on=confirmed)
+                )
+    for day in (date(2024, 6, 9), start, date(2024, 6, 11), date(2024, 6, 12), date(2024, 6, 13), date(2024, 6, 21)):
+        in_sql = set(Event.objects.active_on(day).filter(pk__in=[e.pk for e in cases]).values_list("pk", flat=True))
+        in_python = {event.pk for event in cases if event.in_force_on(day)}
+        assert in_sql == in_python, day

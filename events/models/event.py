@@ -388,6 +388,17 @@ class Event(CleanText):
     def ended_display(self):
         return format_date(self.ended_on, self.ended_precision)
 
+    def in_force_on(self, day):
+        """active_on_condition() for one loaded event, for a history computed in Python (a pair's
+        steps); tests/test_status_edges.py checks that the two agree case by case."""
+        if self.started_on > day or self.status == self.Status.ANNOUNCED:
+            return False
+        if self.ended_on:
+            return self.ended_on >= day
+        if self.status == self.Status.UNKNOWN:
+            return (self.last_confirmed_on or self.started_on) >= day
+        return True
+
     @property
     def confirmation_overdue(self):
         return confirmation_overdue(self.status, self.ended_on, self.last_confirmed_on, self.started_on)

@@ -10,7 +10,7 @@ What a page may show is the models' `public()` (events/models/visibility.py), as
 from .event import event_detail
 from .pages import about, home, search
 from .places import app_detail, app_list, authority_detail, country_detail, country_list, owner_detail
-from .status import status_changes, status_page
+from .status import pair_page, status_changes, status_page
 from .timeline import timeline
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "event_detail",
     "home",
     "owner_detail",
+    "pair_page",
     "search",
     "status_changes",
     "status_page",

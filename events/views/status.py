@@ -11,6 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,9 @@ from django.utils import timezone
 from events.charts.palette import colour, legend
 from events.dates import format_date
 from events.filters import parameter_errors
-from events.models import Country, Event
-from events.status import RANK, changes_between, status_on
+from events.models import App, Country, Event
+from events.redirects import record_or_moved
+from events.status import RANK, changes_between, pair_history, status_on
 
 from .meta import PageMeta, render_context
 
@@ -171,3 +173,25 @@ def status_changes(request):
         query={"from": days["from"].isoformat(), "to": days["to"].isoformat()},
     )
     return render(request, "events/status_changes.html", render_context(request, meta, **context))
+
+
+def pair_page(request, code, slug):
+    """/countries/<code>/apps/<slug>/: one app's history in one country, as steps (events/status.py)."""
+    country = Country.objects.filter(code=code.upper()).first()
+    if country is None:
+        raise Http404("No country has this ISO 3166-1 alpha-2 code.")
+    app = record_or_moved(App.objects.public(), slug, request)
+    steps = pair_history(country, app)
+    promoted = {e.promoted_alternative_id for step in steps for e in step.events if e.promoted_alternative_id}
+    context = {
+        "country": country,
+        "app": app,
+        "steps": steps,
+        "promoted": list(App.objects.public().filter(pk__in=promoted)),
+    }
+    meta = PageMeta(
+        title=f"{app.name} in {country.name}",
+        description=f"Every measure against {app.name} in {country.name}, as steps over time, with their sources.",
+        path=reverse("pair-detail", args=[country.code.lower(), app.slug]),
+    )
+    return render(request, "events/pair_detail.html", render_context(request, meta, **context))
