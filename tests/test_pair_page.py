@@ -50,3 +50,8 @@ def test_unknown_addresses_and_drafts_are_404_or_empty(client, db):
 def test_the_status_table_links_the_pairs(client, seed):
     page = client.get("/status/?on=2026-03-01").content.decode()
     assert 'href="/countries/ru/apps/whatsapp/"' in page
+
+
+def test_country_and_app_pages_link_their_pairs(client, seed):
+    assert 'href="/countries/ru/apps/whatsapp/"' in client.get("/countries/ru/").content.decode()
+    assert 'href="/countries/ru/apps/whatsapp/"' in client.get("/apps/whatsapp/").content.decode()

@@ -12,6 +12,7 @@ A page with more measures than CHART_LIMIT draws the latest of them and says so.
 import datetime
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
@@ -106,6 +107,14 @@ def rows_by_app(event):
     if event.kind == Event.Kind.NETWORK_SHUTDOWN:
         return [("Whole network (shutdown)", "")]
     return [("Other measures", "")]
+
+
+def rows_by_pair(event):
+    """On a country's "in force now": each app links its history in the country (the pair's page)."""
+    apps = event.apps.all()
+    if not apps:
+        return rows_by_app(event)
+    return [(app.name, reverse("pair-detail", args=[event.country_id.lower(), app.slug])) for app in apps]
 
 
 def rows_by_country(event):

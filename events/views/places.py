@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from events.charts import measurement_chart, restriction_chart
-from events.charts.restrictions import CHART_LIMIT, rows_by_app, rows_by_app_in_country, rows_by_country
+from events.charts.restrictions import CHART_LIMIT, rows_by_app, rows_by_app_in_country, rows_by_country, rows_by_pair
 from events.models import App, Authority, Country, Event, Measurement, Owner
 from events.models.event import active_on_condition, unknown_on_condition
 from events.models.visibility import is_public
@@ -102,7 +102,7 @@ def country_detail(request, code):
         name=country.name,
         chart_title=f"Measures against apps in {country.name} over time",
         rows_of=rows_by_app,
-        now_rows_of=rows_by_app,
+        now_rows_of=rows_by_pair,
         measurements=Measurement.objects.public().filter(country=country),
         series="app",
         marks_for=marks_for,
@@ -133,7 +133,10 @@ def app_detail(request, slug):
         name=app.name,
         chart_title=f"Where {app.name} has been restricted over time",
         rows_of=rows_by_country,
-        now_rows_of=rows_by_country,
+        # Each country links the app's history there (the pair's page).
+        now_rows_of=lambda event: [
+            (event.country.name, reverse("pair-detail", args=[event.country_id.lower(), app.slug]))
+        ],
         measurements=Measurement.objects.public().filter(app=app),
         series="country",
         marks_for=lambda code, events: [e for e in events if e.country_id == code],
