@@ -109,3 +109,19 @@ def test_bad_change_dates_are_a_400_page(client, seed, query):
     response = client.get(f"/status/changes/?{query}")
     assert response.status_code == 400
     assert 'class="field-error"' in response.content.decode()
+
+
+def test_the_map_and_table_narrow_by_kind_category_app_and_region(client, seed):
+    blocks = client.get("/status/?on=2025-12-31&kind=full_block").content.decode()
+    row = re.search(r'<th scope="row"><a href="/countries/ru/">Russia</a></th>(.*?)</tr>', blocks, re.S).group(1)
+    assert "Snapchat" in row and "WhatsApp" not in row  # WhatsApp's calls were restricted, not blocked
+    assert "of the kinds chosen" in blocks
+    assert '<option value="full_block" selected>' in blocks
+    video = client.get("/status/?on=2025-12-31&category=video_calling").content.decode()
+    assert "FaceTime" in video and "Snapchat</a>" not in video
+    one = client.get("/status/?on=2026-03-01&app=whatsapp").content.decode()
+    assert "WhatsApp</a>: full block" in one and "Telegram</a>" not in one.split('id="by-country-heading"')[1]
+    elsewhere = client.get("/status/?on=2025-12-31&region=africa").content.decode()
+    assert "No published measure of the kinds chosen was in force on that day." in elsewhere
+    assert client.get("/status/?kind=blocked").status_code == 400
+    assert client.get("/status/?app=never-was").status_code == 400

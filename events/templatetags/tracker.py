@@ -69,3 +69,9 @@ def short_kind(event_or_kind):
     except ValueError:
         return kind
     return label.split(" (")[0]
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key], or "" (templates cannot index a dict by a variable)."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

@@ -21,7 +21,8 @@ from events.dates import format_date
 from events.filters import parameter_errors
 from events.models import App, Country, Event
 from events.redirects import record_or_moved
-from events.status import RANK, changes_between, pair_history, status_on
+from events.status import RANK, changes_between, pair_history
+from events.status_query import REGIONS, StatusQuery
 
 from .meta import PageMeta, render_context
 
@@ -50,20 +51,23 @@ def _parse_day(value):
         return None, "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."
 
 
+FILTERS = ("on", "region", "category", "app", "kind")
+
+
 def status_page(request):
-    errors = parameter_errors(request.GET, {"on"})
-    day = timezone.localdate()
-    if "on" in request.GET and "on" not in errors:
-        day, message = _parse_day(request.GET["on"].strip())
-        if message:
-            errors["on"] = [message]
+    """The map and the table for a day, narrowed by region, app category, app and strongest kind."""
+    errors = parameter_errors(request.GET, set(FILTERS))
+    query = StatusQuery({name: request.GET[name].strip() for name in FILTERS if name in request.GET})
+    if not errors and not query.is_valid():
+        errors = {name: list(messages) for name, messages in query.errors.items()}
     if errors:
-        meta = PageMeta(title="Status: check the date", path=reverse("status"), noindex=True)
-        context = {"errors": errors, "on": request.GET.get("on", "")}
+        meta = PageMeta(title="Status: check the filters", path=reverse("status"), noindex=True)
+        context = {"errors": errors, "on": request.GET.get("on", ""), **_choices(request.GET)}
         return render(request, "events/status.html", render_context(request, meta, **context), status=400)
+    day, pairs = query.status()
 
     by_country = {}
-    for pair in status_on(day):
+    for pair in pairs:
         by_country.setdefault(pair.country, {"code": pair.country, "name": pair.country_name, "pairs": []})
         by_country[pair.country]["pairs"].append(pair)
     for group in by_country.values():
@@ -94,6 +98,8 @@ def status_page(request):
         "no_measure": NO_MEASURE,
         "legend": legend(group["kind"] for group in groups),
         "not_on_map": [group for group in groups if group["code"] not in shapes["shapes"]],
+        **_choices(request.GET),
+        "narrowed": any(request.GET.get(name) for name in FILTERS if name != "on"),
         "steps": [
             (label, other)
             for label, other in (
@@ -109,7 +115,7 @@ def status_page(request):
         title=f"Status on {format_date(day, 'day')}",
         description="What was blocked or restricted where on one day: a world map and a table by country.",
         path=reverse("status"),
-        query={} if context["is_today"] else {"on": day.isoformat()},
+        query={name: request.GET[name] for name in FILTERS if request.GET.get(name)},
     )
     return render(request, "events/status.html", render_context(request, meta, **context))
 
@@ -195,3 +201,17 @@ def pair_page(request, code, slug):
         path=reverse("pair-detail", args=[country.code.lower(), app.slug]),
     )
     return render(request, "events/pair_detail.html", render_context(request, meta, **context))
+
+
+def _choices(params):
+    """The filter form's choices, with what the address asks for selected (one query, the apps)."""
+    apps = App.objects.named_by_public_events().order_by("name").values_list("slug", "name")
+    return {
+        "filters": [
+            ("region", "Region", [(r.lower(), r) for r in REGIONS if r not in ("Antarctica", "Arctic")]),
+            ("category", "App category", App.Category.choices),
+            ("app", "App", list(apps)),
+            ("kind", "Strongest measure", [(k, label.split(" (")[0]) for k, label in Event.Kind.choices]),
+        ],
+        "selected": {name: params.get(name, "") for name in FILTERS},
+    }

@@ -7,36 +7,18 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from events.countries import country_codes
-from events.filters import ChoiceListField, ReferenceListField
+from events.filters import ReferenceListField
 from events.models import App, Country, Event
-from events.status import changes_between, status_on
+from events.status import changes_between
+from events.status_query import DATE_ERRORS, REGIONS, StatusQuery
 
 from ..base import ApiView, BodyETag, raise_if
 from ..export import stream_csv
 from ..renderers import CSVRenderer, ORJSONRenderer
 from ..schema import CODE_LIST, COMMON_ERRORS, CSV, DATE, SLUG_LIST, choice_list, common_parameters
 
-REGIONS = ["Africa", "Americas", "Antarctica", "Arctic", "Asia", "Atlantic Ocean", "Europe", "Indian Ocean", "Oceania"]
 CSV_HEADER = ["country", "country_name", "app", "app_name", "kind", "features", "since", "since_precision", "scope",
               "authorities", "events"]  # fmt: skip
-
-
-DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."}
-
-
-class StatusQuery(forms.Form):
-    """The parameters, checked as strictly as the event filters."""
-
-    on = forms.DateField(
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        error_messages=DATE_ERRORS,
-    )
-    country = ReferenceListField(required=False, model=Country, key="code", example="RU", known=country_codes)
-    app = ReferenceListField(required=False, model=App, key="slug", example="whatsapp")
-    region = ChoiceListField(required=False, choices=[(region.lower(), region) for region in REGIONS])
-    category = ChoiceListField(required=False, choices=App.Category.choices)
-    kind = ChoiceListField(required=False, choices=Event.Kind.choices)
 
 
 class StatusOut(serializers.Serializer):
@@ -111,24 +93,7 @@ class StatusList(BodyETag, ApiView):
         self.check_params(request)
         query = StatusQuery({k: v for k, v in request.query_params.items() if k != "format"})
         raise_if({} if query.is_valid() else {name: list(errors) for name, errors in query.errors.items()})
-        wanted = query.cleaned_data
-        day = wanted["on"] or timezone.localdate()
-        events = Event.objects.public()
-        if wanted["country"]:
-            events = events.filter(country_id__in=wanted["country"])
-        if wanted["region"]:
-            events = events.filter(country__region__in=[region.title() for region in wanted["region"]])
-        pairs = status_on(day, events)
-        if wanted["app"] or wanted["category"]:
-            apps = App.objects.public()
-            if wanted["app"]:
-                apps = apps.filter(slug__in=wanted["app"])
-            if wanted["category"]:
-                apps = apps.filter(category__in=wanted["category"])
-            slugs = set(apps.values_list("slug", flat=True))
-            pairs = [pair for pair in pairs if pair.app in slugs]
-        if wanted["kind"]:
-            pairs = [pair for pair in pairs if pair.kind in wanted["kind"]]
+        day, pairs = query.status()
         records = [record(pair) for pair in pairs]
         if request.accepted_renderer.format == "csv":
             rows = [[*(r[name] for name in CSV_HEADER[:5]), ";".join(r["features"]), r["since"], r["since_precision"],
