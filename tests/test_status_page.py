@@ -25,7 +25,8 @@ def test_russia_at_the_end_of_2025_on_the_map_and_in_the_table(client, seed):
     assert shape_fill(page, "Russia: full block") == colour(Event.Kind.FULL_BLOCK)
     assert '<a href="/countries/ru/"><path' in page
     assert shape_fill(page, "France: no recorded measure") == NO_MEASURE
-    row = re.search(r'<th scope="row"><a href="/countries/ru/">Russia</a></th>(.*?)</tr>', page, re.S).group(1)
+    by_country = page.split('id="by-country-heading"')[1]
+    row = re.search(r'<th scope="row"><a href="/countries/ru/">Russia</a></th>(.*?)</tr>', by_country, re.S).group(1)
     assert "WhatsApp</a>: feature restriction (voice calls, video calls) since 13 August 2025" in row
     assert "Snapchat</a>: full block since 10 October 2025" in row
     assert "MAX" not in row
@@ -113,7 +114,8 @@ def test_bad_change_dates_are_a_400_page(client, seed, query):
 
 def test_the_map_and_table_narrow_by_kind_category_app_and_region(client, seed):
     blocks = client.get("/status/?on=2025-12-31&kind=full_block").content.decode()
-    row = re.search(r'<th scope="row"><a href="/countries/ru/">Russia</a></th>(.*?)</tr>', blocks, re.S).group(1)
+    by_country = blocks.split('id="by-country-heading"')[1]
+    row = re.search(r'<th scope="row"><a href="/countries/ru/">Russia</a></th>(.*?)</tr>', by_country, re.S).group(1)
     assert "Snapchat" in row and "WhatsApp" not in row  # WhatsApp's calls were restricted, not blocked
     assert "of the kinds chosen" in blocks
     assert '<option value="full_block" selected>' in blocks
@@ -125,3 +127,12 @@ def test_the_map_and_table_narrow_by_kind_category_app_and_region(client, seed):
     assert "No published measure of the kinds chosen was in force on that day." in elsewhere
     assert client.get("/status/?kind=blocked").status_code == 400
     assert client.get("/status/?app=never-was").status_code == 400
+
+
+def test_the_matrix_has_a_cell_per_country_and_app_linking_the_pair(client, seed):
+    page = client.get("/status/?on=2025-12-31").content.decode()
+    matrix = page[page.index('id="matrix-heading"') : page.index('id="by-country-heading"')]
+    header = re.findall(r'<th scope="col"><a href="/apps/([a-z0-9-]+)/">', matrix)
+    assert header == ["facebook", "facetime", "instagram", "snapchat", "telegram", "whatsapp"]
+    assert 'href="/countries/ru/apps/whatsapp/" title="WhatsApp in Russia: feature restriction">' in matrix
+    assert "max" not in header

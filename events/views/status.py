@@ -88,6 +88,7 @@ def status_page(request):
         for code, path in shapes["shapes"].items()
     ]
     groups = sorted(by_country.values(), key=lambda group: group["name"])
+    matrix_apps, matrix_rows = _matrix(groups)
     context = {
         "day": day,
         "day_display": format_date(day, "day"),
@@ -99,6 +100,9 @@ def status_page(request):
         "legend": legend(group["kind"] for group in groups),
         "not_on_map": [group for group in groups if group["code"] not in shapes["shapes"]],
         **_choices(request.GET),
+        "matrix_apps": matrix_apps,
+        "matrix_rows": matrix_rows,
+        "matrix_left_out": len({p.app for g in groups for p in g["pairs"] if p.app}) - len(matrix_apps),
         "narrowed": any(request.GET.get(name) for name in FILTERS if name != "on"),
         "steps": [
             (label, other)
@@ -215,3 +219,23 @@ def _choices(params):
         ],
         "selected": {name: params.get(name, "") for name in FILTERS},
     }
+
+
+MATRIX_APPS = 14  # columns: the apps restricted in the most countries; the list below names the rest
+
+
+def _matrix(groups):
+    """The country × app matrix: ([(slug, name)] columns, [(group, [pair or None per column])])."""
+    countries_of = {}
+    for group in groups:
+        for pair in group["pairs"]:
+            if pair.app:
+                countries_of.setdefault((pair.app, pair.app_name), set()).add(group["code"])
+    columns = sorted(countries_of, key=lambda app: (-len(countries_of[app]), app[1].casefold()))[:MATRIX_APPS]
+    columns.sort(key=lambda app: app[1].casefold())
+    rows = []
+    for group in groups:
+        cells = {pair.app: pair for pair in group["pairs"] if pair.app}
+        if any(slug in cells for slug, _name in columns):
+            rows.append((group, [cells.get(slug) for slug, _name in columns]))
+    return columns, rows
