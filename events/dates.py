@@ -5,6 +5,8 @@ says how much of it is known, and every display goes through `format_date` so th
 with month precision reads "December 2025", never a made-up first of the month.
 """
 
+import datetime
+
 from django.db import models
 
 
@@ -42,3 +44,17 @@ def format_date(value, precision=Precision.DAY):
         return f"{value:%B} {value.year}"
     text = f"{value.day} {value:%B} {value.year}"
     return f"about {text}" if precision == Precision.ESTIMATED else text
+
+
+def shifted(day, years=0, days=0):
+    """The day `years` or `days` away (29 February to 28 February), or None past the calendar's
+    ends, years 1 and 9999: the status pages step through time, and a step may fall off the end."""
+    try:
+        if days:
+            return day + datetime.timedelta(days=days)
+        try:
+            return day.replace(year=day.year + years)
+        except ValueError:  # 29 February in a year without one
+            return day.replace(year=day.year + years, day=28)
+    except (ValueError, OverflowError):
+        return None

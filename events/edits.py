@@ -8,6 +8,8 @@ change has no user was last written by a program (a command) and may be brought 
 
 from django.db.models import OuterRef, Subquery
 
+from events.models import FormerSlug
+
 
 def edited_by_people(model, pks):
     """The subset of `pks` whose latest history record was made by a signed-in user; one query."""
@@ -32,9 +34,18 @@ def find(model, lookup):
     a program that keeps the old slug must find the record, not create a second one."""
     found = model.objects.filter(**lookup).first()
     if found is None and set(lookup) == {"slug"}:
-        from events.models import FormerSlug
-
         former = FormerSlug.objects.filter(kind=model._meta.model_name, slug=lookup["slug"]).first()
         if former is not None:
             found = model.objects.filter(pk=former.target_id).first()
+    return found
+
+
+def by_slug(model):
+    """{slug: record} of every `model` record, its former slugs included (one query each), for an
+    importer that looks up many: a record an editor renamed or merged is found, not made again."""
+    found = {record.slug: record for record in model.objects.all()}
+    by_id = {record.pk: record for record in found.values()}
+    for former in FormerSlug.objects.filter(kind=model._meta.model_name).exclude(slug__in=list(found)):
+        if former.target_id in by_id:
+            found[former.slug] = by_id[former.target_id]
     return found

@@ -21,7 +21,8 @@ the owners' public apps.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from events.models import App, Event
 from events.models.event import active_on_condition
@@ -201,9 +202,6 @@ def pair_history(country, app):
     measures naming no app. A step starts on each day a measure starts or stops being in force
     (Event.in_force_on, the rule of active_on); consecutive days in the same state are one step.
     """
-    from django.db.models import Q
-    from django.utils import timezone
-
     has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
     names_app = Q(Exists(Event.apps.through.objects.filter(event_id=OuterRef("pk"), app_id=app.pk)))
     owner_level = Q(owner_id=app.owner_id) & ~Q(Exists(has_app)) if app.owner_id else Q(pk__in=[])

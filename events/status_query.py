@@ -1,11 +1,12 @@
 """The parameters of a status question (which day, which countries, regions, apps, categories and
-strongest kinds), checked as strictly as the event filters, and the answer narrowed to them: one
-form for /api/v1/status/ and the /status/ page, so that both read and answer a question alike."""
+strongest kinds; or which two days to compare), checked as strictly as the event filters, and the
+answer narrowed to them: one form each for the API and the pages, so that both read a question alike."""
 
 from django import forms
 from django.utils import timezone
 
 from events.countries import country_codes
+from events.dates import shifted
 from events.filters import ChoiceListField, ReferenceListField
 from events.models import App, Country, Event
 from events.status import status_on
@@ -44,3 +45,30 @@ class StatusQuery(forms.Form):
         if wanted["kind"]:
             pairs = [pair for pair in pairs if pair.kind in wanted["kind"]]
         return day, pairs
+
+
+class ChangesQuery(forms.Form):
+    """Two days to compare: `to` today and `from` a year before it by default. `from` and `to` are
+    Python keywords, hence `start` and `end` inside; errors() names them as the address does."""
+
+    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+    country = ReferenceListField(required=False, model=Country, key="code", example="RU", known=country_codes)
+
+    @classmethod
+    def of(cls, params):
+        return cls({"start": params.get("from"), "end": params.get("to"), "country": params.get("country")})
+
+    def clean(self):
+        cleaned = super().clean()
+        if "start" in self.errors or "end" in self.errors:
+            return cleaned
+        cleaned["end"] = cleaned.get("end") or timezone.localdate()
+        cleaned["start"] = cleaned.get("start") or shifted(cleaned["end"], years=-1) or cleaned["end"]
+        if cleaned["start"] > cleaned["end"]:
+            self.add_error("start", "from is later than to: give the earlier day first.")
+        return cleaned
+
+    def parameter_errors(self):
+        names = {"start": "from", "end": "to"}
+        return {names.get(name, name): list(messages) for name, messages in self.errors.items()}

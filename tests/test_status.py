@@ -157,3 +157,8 @@ def test_bad_change_parameters_are_400_naming_them(client, seed, query, paramete
     response = client.get(f"/api/v1/status/changes/?{query}")
     assert response.status_code == 400
     assert parameter in response.json()
+
+
+def test_changes_to_the_first_year_of_the_calendar_answer(client, db):
+    body = client.get("/api/v1/status/changes/?to=0001-06-01").json()
+    assert (body["from"], body["count"]) == ("0001-06-01", 0)  # no year before it: from = to

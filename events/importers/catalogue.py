@@ -10,7 +10,8 @@ import re
 
 from django.utils.text import slugify
 
-from events.models import App, Country, FormerSlug, Owner
+from events.edits import by_slug
+from events.models import App, Country, Owner
 
 # slug -> (name, kind, seat country, website)
 OWNERS = {
@@ -155,14 +156,7 @@ class AppCatalogue:
 
     def __init__(self, report):
         self.report = report
-        self.apps = {app.slug: app for app in App.objects.all()}
-        self.owners = {owner.slug: owner for owner in Owner.objects.all()}
-        # An app or owner an editor renamed or merged is found under its old slug, not made again.
-        for kind, found in (("app", self.apps), ("owner", self.owners)):
-            by_id = {record.pk: record for record in found.values()}
-            for former in FormerSlug.objects.filter(kind=kind).exclude(slug__in=list(found)):
-                if former.target_id in by_id:
-                    found[former.slug] = by_id[former.target_id]
+        self.apps, self.owners = by_slug(App), by_slug(Owner)
 
     def owner(self, slug):
         if slug is None:

@@ -11,8 +11,8 @@ import re
 from simple_history.utils import bulk_create_with_history
 
 from events.bulk import write_creation_history
-from events.edits import edited_by_people
-from events.models import Authority, Event, FormerSlug, Source, Statement
+from events.edits import by_slug, edited_by_people
+from events.models import Authority, Event, Source, Statement
 from events.text import cleaned
 
 from .catalogue import AppCatalogue
@@ -85,11 +85,7 @@ class StopWriter:
     def __init__(self, report):
         self.report = report
         self.catalogue = AppCatalogue(report)
-        self.authorities = {authority.slug: authority for authority in Authority.objects.all()}
-        by_id = {authority.pk: authority for authority in self.authorities.values()}
-        for former in FormerSlug.objects.filter(kind="authority").exclude(slug__in=list(self.authorities)):
-            if former.target_id in by_id:  # renamed or merged by an editor: found, not made again
-                self.authorities[former.slug] = by_id[former.target_id]
+        self.authorities = by_slug(Authority)
         self.sources = {}
         self.created = []
 

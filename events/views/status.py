@@ -6,7 +6,6 @@ tiles, no script, no outside request; each country is a link with a title, and t
 says the same in words, small states included.
 """
 
-import datetime
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -17,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.charts.palette import colour, legend
-from events.dates import format_date
+from events.dates import format_date, shifted
 from events.filters import parameter_errors
 from events.models import App, Country, Event
 from events.redirects import record_or_moved
 from events.status import RANK, changes_between, pair_history
-from events.status_query import REGIONS, StatusQuery
+from events.status_query import REGIONS, ChangesQuery, StatusQuery
 
 from .meta import PageMeta, render_context
 
@@ -41,14 +40,6 @@ def _strongest(pairs):
     if app_kinds:
         return min(app_kinds, key=lambda kind: RANK.get(kind, len(RANK)))
     return Event.Kind.NETWORK_SHUTDOWN
-
-
-def _parse_day(value):
-    """YYYY-MM-DD only, as the API reads it (fromisoformat would take 20250101 and 2025-W01-1)."""
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m-%d").date(), None
-    except ValueError:
-        return None, "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."
 
 
 FILTERS = ("on", "region", "category", "app", "kind")
@@ -107,10 +98,10 @@ def status_page(request):
         "steps": [
             (label, other)
             for label, other in (
-                ("A year earlier", _shifted(day, years=-1)),
-                ("A month earlier", _shifted(day, days=-30)),
-                ("A month later", _shifted(day, days=30)),
-                ("A year later", _shifted(day, years=1)),
+                ("A year earlier", shifted(day, years=-1)),
+                ("A month earlier", shifted(day, days=-30)),
+                ("A month later", shifted(day, days=30)),
+                ("A year later", shifted(day, years=1)),
             )
             if other
         ],
@@ -124,19 +115,6 @@ def status_page(request):
     return render(request, "events/status.html", render_context(request, meta, **context))
 
 
-def _shifted(day, years=0, days=0):
-    """The day `years` or `days` away, or None past the calendar's ends (year 1 and 9999)."""
-    try:
-        if days:
-            return day + datetime.timedelta(days=days)
-        try:
-            return day.replace(year=day.year + years)
-        except ValueError:  # 29 February, or past the ends
-            return day.replace(year=day.year + years, day=28)
-    except (ValueError, OverflowError):
-        return None
-
-
 CHANGE_WORDS = {"imposed": "Imposed", "lifted": "Lifted", "escalated": "Escalated", "eased": "Eased"}
 
 
@@ -144,26 +122,14 @@ def status_changes(request):
     """/status/changes/?from=&to=: what was imposed, lifted, escalated or eased between two days
     (the last twelve months by default), by country, each line with its events."""
     errors = parameter_errors(request.GET, {"from", "to"})
-    today = timezone.localdate()
-    days = {}
-    for name, default in (("to", today), ("from", None)):
-        value = request.GET.get(name, "").strip()
-        if name in errors:
-            continue
-        if value:
-            days[name], message = _parse_day(value)
-            if message:
-                errors[name] = [message]
-        else:
-            days[name] = default
-    if not errors:
-        days["from"] = days["from"] or _shifted(days["to"], years=-1) or days["to"]
-        if days["from"] > days["to"]:
-            errors["from"] = ["from is later than to: give the earlier day first."]
+    query = ChangesQuery.of({name: request.GET[name].strip() for name in ("from", "to") if name in request.GET})
+    if not errors and not query.is_valid():
+        errors = query.parameter_errors()
     if errors:
         meta = PageMeta(title="Changes: check the dates", path=reverse("status-changes"), noindex=True)
         context = {"errors": errors, "start": request.GET.get("from", ""), "end": request.GET.get("to", "")}
         return render(request, "events/status_changes.html", render_context(request, meta, **context), status=400)
+    days = {"from": query.cleaned_data["start"], "to": query.cleaned_data["end"]}
     groups = {}
     for change in changes_between(days["from"], days["to"]):
         group = groups.setdefault(change.country, {"name": change.country_name, "code": change.country, "changes": []})

@@ -1,16 +1,12 @@
 """/api/v1/status/: what was in force against which app in which country on a day (events/status.py)."""
 
-from django import forms
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from events.countries import country_codes
-from events.filters import ReferenceListField
-from events.models import App, Country, Event
+from events.models import App, Event
 from events.status import changes_between
-from events.status_query import DATE_ERRORS, REGIONS, StatusQuery
+from events.status_query import REGIONS, ChangesQuery, StatusQuery
 
 from ..base import ApiView, BodyETag, raise_if
 from ..export import stream_csv
@@ -103,22 +99,6 @@ class StatusList(BodyETag, ApiView):
         return Response({"on": day.isoformat(), "count": len(records), "results": records})
 
 
-class ChangesQuery(forms.Form):
-    """`from` and `to` are Python keywords, hence `start` and `end` inside."""
-
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
-    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
-    country = ReferenceListField(required=False, model=Country, key="code", example="RU", known=country_codes)
-
-    def clean(self):
-        cleaned = super().clean()
-        cleaned["end"] = cleaned.get("end") or timezone.localdate()
-        cleaned["start"] = cleaned.get("start") or _year_before(cleaned["end"])
-        if cleaned["start"] > cleaned["end"]:
-            self.add_error("start", "from is later than to: give the earlier day first.")
-        return cleaned
-
-
 class ChangeOut(serializers.Serializer):
     change = serializers.ChoiceField(choices=["imposed", "lifted", "escalated", "eased"])
     country = serializers.CharField()
@@ -177,10 +157,8 @@ class StatusChanges(BodyETag, ApiView):
     def respond(self, request):
         self.check_params(request)
         params = request.query_params
-        query = ChangesQuery({"start": params.get("from"), "end": params.get("to"), "country": params.get("country")})
-        if not query.is_valid():
-            names = {"start": "from", "end": "to"}
-            raise_if({names.get(name, name): list(errors) for name, errors in query.errors.items()})
+        query = ChangesQuery.of(params)
+        raise_if({} if query.is_valid() else query.parameter_errors())
         wanted = query.cleaned_data
         events = Event.objects.public()
         if wanted["country"]:
@@ -201,10 +179,3 @@ def change_csv_row(r):
     events = sorted({*before.get("events", []), *after.get("events", [])})
     return [*(r[name] for name in CHANGES_HEADER[:5]), before.get("kind", ""), after.get("kind", ""),
             ";".join(map(str, events))]  # fmt: skip
-
-
-def _year_before(day):
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
