@@ -30,6 +30,8 @@ class Revision:
     date: str
     published: bool  # the first publication, rather than a change to a published record
     changes: list = field(default_factory=list)  # [(label, old, new)]
+    at: object = None  # when it was saved (the last save of the edit)
+    fields: list = field(default_factory=list)  # the names of the fields changed, as the model has them
 
 
 def public_fields():
@@ -50,18 +52,42 @@ def published_revisions(event, records=None):
     names of the records they point at (one per kind of record).
     """
     records = history_of(event) if records is None else records
-    published = _last_of_each_edit([r for r in records if r.review_state == ReviewState.PUBLISHED])
-    if not published:
-        return []
-    links = _links([r.history_id for r in published])
-    names = _names(published, links)
-    snapshots = [_snapshot(record, links, names) for record in published]
-    revisions = [Revision(_day(published[0]), published=True)]
-    for record, before, after in zip(published[1:], snapshots[:-1], snapshots[1:], strict=True):
-        changes = [(label, before[label], after[label]) for label in after if before[label] != after[label]]
-        if changes:
-            revisions.append(Revision(_day(record), published=False, changes=changes))
-    return revisions
+    return _revisions({event.pk: records}).get(event.pk, [])
+
+
+def revisions_of(event_ids):
+    """{event id: [Revision]} for many events in the same few queries as one (published_revisions)."""
+    records = {}
+    for record in Event.history.filter(id__in=event_ids).order_by("id", "history_date", "history_id"):
+        records.setdefault(record.id, []).append(record)
+    return _revisions(records)
+
+
+def _revisions(records_by_event):
+    published = {
+        pk: kept
+        for pk, records in records_by_event.items()
+        if (kept := _last_of_each_edit([r for r in records if r.review_state == ReviewState.PUBLISHED]))
+    }
+    every = [record for records in published.values() for record in records]
+    links = _links([record.history_id for record in every])
+    names = _names(every, links)
+    labels = {**{name: _label(name) for name in public_fields()}, **{name: name.capitalize() for name in LINKS}}
+    found = {}
+    for pk, records in published.items():
+        snapshots = [_snapshot(record, links, names) for record in records]
+        revisions = [Revision(_day(records[0]), published=True, at=records[0].history_date)]
+        for record, before, after in zip(records[1:], snapshots[:-1], snapshots[1:], strict=True):
+            changed = [name for name in after if before[name] != after[name]]
+            if changed:
+                changes = [(labels[name], before[name], after[name]) for name in changed]
+                revisions.append(Revision(_day(record), False, changes, record.history_date, changed))
+        found[pk] = revisions
+    return found
+
+
+def _label(name):
+    return str(Event._meta.get_field(name).verbose_name).capitalize()
 
 
 def _last_of_each_edit(records):
@@ -108,30 +134,29 @@ def _names(records, links):
 
 
 def _snapshot(record, links, names):
-    """{label: the value as the page shows it} for one historical record."""
+    """{field name: the value as the page shows it} for one historical record."""
     shown = {}
     for name in public_fields():
         model_field = Event._meta.get_field(name)
-        label = str(model_field.verbose_name).capitalize()
         if name in RELATED:
             value = getattr(record, f"{name}_id")
-            shown[label] = names.get(RELATED[name], {}).get(value, NOT_LISTED) if value is not None else ""
+            shown[name] = names.get(RELATED[name], {}).get(value, NOT_LISTED) if value is not None else ""
         elif model_field.choices:
             value = getattr(record, name)
-            shown[label] = str(dict(model_field.choices).get(value, value or ""))
+            shown[name] = str(dict(model_field.choices).get(value, value or ""))
         elif name == "features":
-            labels = dict(Event.Feature.choices)
-            shown[label] = ", ".join(str(labels.get(code, code)) for code in getattr(record, name) or [])
+            features = dict(Event.Feature.choices)
+            shown[name] = ", ".join(str(features.get(code, code)) for code in getattr(record, name) or [])
         elif name.endswith("_on"):
             value = getattr(record, name)
             precision = getattr(record, name.replace("_on", "_precision"), "day") if value else ""
-            shown[label] = format_date(value, precision or "day") if value else ""
+            shown[name] = format_date(value, precision or "day") if value else ""
         else:
             value = getattr(record, name)
-            shown[label] = "" if value is None else str(value)
+            shown[name] = "" if value is None else str(value)
     for name, model in LINKS.items():
         ids = links[name].get(record.history_id, [])
-        shown[name.capitalize()] = ", ".join(sorted(names.get(model, {}).get(pk, NOT_LISTED) for pk in ids))
+        shown[name] = ", ".join(sorted(names.get(model, {}).get(pk, NOT_LISTED) for pk in ids))
     return shown
 
 

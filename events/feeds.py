@@ -1,21 +1,29 @@
-"""Atom feeds of published events: all of them, one country's, one app's.
+"""Atom feeds of published events (all of them, one country's, one app's) and of the status changes.
 
 Entries are ordered by when the record last changed, so a correction reaches subscribers as an
 updated entry (same id, new `updated`). Two queries per feed whatever its length (for_listing).
 What they print is cleaned of control characters, which XML cannot hold (events/text.py).
 """
 
+import datetime
+from urllib.parse import urlencode
+
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from events.dates import format_date
 from events.models import App, Country, Event
+from events.status import changes_between
+from events.status_query import ChangesQuery
 
 from .redirects import record_or_moved
-from .templatetags.tracker import period
+from .templatetags.tracker import period, short_kind
 from .text import clean_line, clean_text
 from .views.meta import SITE_NAME
+from .views.status import CHANGE_WORDS
 
 FEED_LENGTH = 50
 
@@ -97,3 +105,83 @@ class AppEventFeed(EventFeed):
 
     def events(self, obj):
         return Event.objects.public().for_listing().for_app_ids([obj.pk])
+
+
+class StatusChangesFeed(Feed):
+    """/status/changes/feed/?from=&to=&country=: the changes page as Atom, newest change first.
+
+    An entry is one pair's change (events/status.py changes_between); its id names the pair, the
+    change and the day it took effect, so the same change keeps its id as the window moves on.
+    Bad parameters answer 400 with the reasons, as the page does.
+    """
+
+    feed_type = Atom1Feed
+    author_name = SITE_NAME
+    feed_copyright = EventFeed.feed_copyright
+
+    def __call__(self, request, *args, **kwargs):
+        _wanted, errors = ChangesQuery.read(request.GET)
+        if errors:
+            lines = [f"{name}: {' '.join(messages)}" for name, messages in sorted(errors.items())]
+            return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request):
+        return ChangesQuery.read(request.GET)[0]  # the feed's one object: {start, end, country}
+
+    def title(self, obj):
+        start, end = (format_date(obj[name], "day") for name in ("start", "end"))
+        return f"{SITE_NAME}: what changed from {start} to {end}"
+
+    def subtitle(self, obj):
+        return "Measures imposed, lifted, escalated, eased or corrected, by country and app."
+
+    def link(self, obj):
+        params = {"from": obj["start"].isoformat(), "to": obj["end"].isoformat()}
+        if obj["country"]:
+            params["country"] = ",".join(obj["country"])
+        return f"{reverse('status-changes')}?{urlencode(params)}"
+
+    def items(self, obj):
+        events = Event.objects.public()
+        if obj["country"]:
+            events = events.filter(country_id__in=obj["country"])
+        changes = changes_between(obj["start"], obj["end"], events)
+        for change in changes:
+            change.day = change.on or obj["end"]  # a change the records cannot date: by the window's end
+        return sorted(changes, key=lambda change: change.day, reverse=True)[:FEED_LENGTH]
+
+    def item_title(self, item):
+        what = item.app_name or "the network"
+        return clean_line(f"{CHANGE_WORDS[item.change]}: {what} in {item.country_name}")
+
+    def item_description(self, item):
+        if item.change == "corrected":
+            said = "; ".join(f"{label}: {old or 'blank'} → {new or 'blank'}" for label, old, new in item.corrections)
+        else:
+            said = ", ".join(
+                f"{when} {short_kind(state.kind).lower()} since {format_date(*state.since)}"
+                for when, state in (("was", item.before), ("now", item.after))
+                if state
+            )
+        on = f" On {format_date(item.on, 'day')}." if item.on else ""
+        return clean_text(f"{said}.{on} Events: {', '.join(map(str, item.event_ids))}.")
+
+    def item_link(self, item):
+        if item.app:
+            return reverse("pair-detail", args=[item.country.lower(), item.app])
+        return reverse("country-detail", args=[item.country.lower()])
+
+    def item_guid(self, item):
+        on = item.on.isoformat() if item.on else "undated"
+        app = item.app or "network"
+        detail = f"/{item.corrected_event}" if item.corrected_event else ""
+        return f"{reverse('status-changes')}#{item.country.lower()}-{app}-{item.change}-{on}{detail}"
+
+    item_guid_is_permalink = False
+
+    def item_updateddate(self, item):
+        return datetime.datetime.combine(item.day, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_categories(self, item):
+        return [clean_line(name) for name in (CHANGE_WORDS[item.change], item.country_name, item.app_name) if name]

@@ -21,11 +21,14 @@ the owners' public apps.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from events.dates import shifted
 from events.models import App, Event
 from events.models.event import active_on_condition
+from events.models.review import ReviewState
 
 K = Event.Kind
 STRENGTH = [K.FULL_BLOCK, K.PARTIAL_BLOCK, K.FEATURE_RESTRICTION, K.APP_STORE_REMOVAL, K.LEGAL_DESIGNATION, K.OTHER]
@@ -42,6 +45,9 @@ MEASURE_COLUMNS = (
     "scope",
     "authority__slug",
     "authority__name",
+    "ended_on",
+    "status",
+    "last_confirmed_on",
 )
 
 
@@ -57,6 +63,18 @@ class Measure:
     scope: str
     authority_slug: str | None
     authority_name: str | None
+    ended_on: object = None
+    status: str = ""
+    last_confirmed_on: object = None
+
+    @property
+    def last_day(self):
+        """The last day it is in force (active_on_condition), or None while it has no end."""
+        if self.ended_on:
+            return self.ended_on
+        if self.status == Event.Status.UNKNOWN:
+            return self.last_confirmed_on or self.started_on
+        return None
 
 
 @dataclass
@@ -146,7 +164,8 @@ def status_on(day, events=None):
 
 @dataclass
 class Change:
-    """How one pair's state differs between two days: imposed, lifted, escalated or eased."""
+    """How one pair's state differs between two days (imposed, lifted, escalated, eased), or a
+    correction of a measure behind it made between them (corrected)."""
 
     change: str
     country: str
@@ -155,35 +174,140 @@ class Change:
     app_name: str | None
     before: PairStatus | None
     after: PairStatus | None
+    on: object = None  # the day it took effect (a correction: the day it was made); None when unknown
+    corrections: list = field(default_factory=list)  # corrected: [(label, old, new)]
+    corrected_event: int | None = None
 
     @property
     def event_ids(self):
         """The measures behind the change: those in force after it, or, for a lifting, before it."""
+        if self.corrected_event:
+            return [self.corrected_event]
         return (self.after or self.before).event_ids
 
 
 def changes_between(start, end, events=None):
     """[Change] between the state on `start` and that on `end` (both by status_on), by country then
     app: a pair only on `end` was imposed, only on `start` lifted; a stronger kind is an escalation,
-    a weaker one an easing (WhatsApp in Russia: calls restricted, then fully blocked)."""
+    a weaker one an easing (WhatsApp in Russia: calls restricted, then fully blocked); and the
+    corrections made meanwhile to the measures that bear on a status (corrections_between)."""
     before = {(p.country, p.app): p for p in status_on(start, events)}
     after = {(p.country, p.app): p for p in status_on(end, events)}
     changes = []
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
         if old is None:
-            change = "imposed"
+            change, on = "imposed", new.since[0]
         elif new is None:
-            change = "lifted"
+            change, on = "lifted", _stopped(old.measures)
         elif RANK.get(new.kind, len(RANK)) < RANK.get(old.kind, len(RANK)):
-            change = "escalated"
+            change, on = "escalated", new.since[0]
         elif RANK.get(new.kind, len(RANK)) > RANK.get(old.kind, len(RANK)):
-            change = "eased"
+            change, on = "eased", _stopped(old.strongest)
         else:
             continue
         pair = new or old
-        changes.append(Change(change, pair.country, pair.country_name, pair.app, pair.app_name, old, new))
-    return sorted(changes, key=lambda c: (c.country_name, c.app is None, (c.app_name or "").casefold()))
+        on = min(max(on, start), end) if on else None  # a measure recorded late took effect, for the map, in range
+        changes.append(Change(change, pair.country, pair.country_name, pair.app, pair.app_name, old, new, on))
+    changes += corrections_between(start, end, events)
+    return sorted(changes, key=lambda c: (c.country_name, c.app is None, (c.app_name or "").casefold(), c.change))
+
+
+def _stopped(measures):
+    """The day after the last of `measures` stopped being in force, or None if one never did."""
+    last_days = [m.last_day for m in measures]
+    return None if None in last_days else max(last_days) + timedelta(days=1)
+
+
+# The fields of a published measure whose correction changes what the status says.
+STATUS_FIELDS = ["country", "apps", "owner", "kind", "features", "status", "started_on", "ended_on", "scope",
+                 "authority"]  # fmt: skip
+
+
+def corrections_between(start, end, events=None):
+    """[Change] "corrected": each published change, made from `start` to `end`, to a field of a
+    published measure that bears on a status (STATUS_FIELDS), one per pair the measure applies to
+    now (as status_on names them: its apps, its owner's apps, or the network). Its history is read
+    in a fixed number of queries (events/changelog.py)."""
+    from events.changelog import revisions_of  # changelog reads the API's shape, which reads this module
+
+    events = Event.objects.public() if events is None else events
+    edited = Event.history.filter(
+        review_state=ReviewState.PUBLISHED,
+        history_date__date__gte=start,
+        history_date__date__lte=end,
+    )
+    ids = list(events.filter(pk__in=edited.values("id")).values_list("pk", flat=True))
+    if not ids:
+        return []
+    changed = {}
+    for pk, revisions in revisions_of(ids).items():
+        for revision in revisions:
+            day = timezone.localdate(revision.at)
+            if not revision.published and start <= day <= end and set(revision.fields) & set(STATUS_FIELDS):
+                changed.setdefault(pk, []).append((day, revision))
+    corrections = []
+    for pk, country, country_name, app, app_name in _pairs_of(events.filter(pk__in=changed)):
+        for day, revision in changed[pk]:
+            wanted = [change for name, change in zip(revision.fields, revision.changes, strict=True)
+                      if name in STATUS_FIELDS]  # fmt: skip
+            corrections.append(Change("corrected", country, country_name, app, app_name, None, None, day, wanted, pk))
+    return corrections
+
+
+def _pairs_of(events):
+    """(event id, country, country name, app slug or None, app name) for each pair the events
+    apply to, by status_on's rule: the apps named, else the owner's public apps, a shutdown the
+    network (two queries)."""
+    columns = ("pk", "country_id", "country__name")
+    has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
+    rows = []
+    for *event, kind, app, app_name in events.values_list(*columns, "kind", "apps__slug", "apps__name"):
+        if kind == K.NETWORK_SHUTDOWN:
+            rows.append((*event, None, None))
+        elif app is not None:
+            rows.append((*event, app, app_name))
+    owner_level = events.filter(owner__isnull=False).filter(~Exists(has_app)).exclude(kind=K.NETWORK_SHUTDOWN)
+    owned = owner_level.filter(owner__apps__in=App.objects.public())
+    rows += owned.values_list(*columns, "owner__apps__slug", "owner__apps__name")
+    return sorted(set(rows), key=lambda row: (row[0], row[3] or ""))
+
+
+def neighbouring_changes(day, events=None):
+    """(previous, next): the nearest days before and after `day` on which a measure of `events`
+    starts or stops being in force (the day after its last, by active_on_condition), None where
+    there is none; after today there is none. Five queries: four read one row by an index, the
+    fifth the few unknown measures without an end."""
+    events = (Event.objects.public() if events is None else events).exclude(status=Event.Status.ANNOUNCED).order_by()
+    ended = events.filter(ended_on__isnull=False)
+    unknown = events.filter(ended_on__isnull=True, status=Event.Status.UNKNOWN)
+
+    def first(queryset, *order):
+        return queryset.order_by(*order).values_list(order[0].lstrip("-"), flat=True).first()
+
+    yesterday = shifted(day, days=-1) or day  # on 1 January of year 1 nothing ends before it
+    earlier = [
+        first(events.filter(started_on__lt=day), "-started_on"),
+        _after(first(ended.filter(ended_on__lt=yesterday), "-ended_on")),
+    ]
+    later = [
+        first(events.filter(started_on__gt=day), "started_on"),
+        _after(first(ended.filter(ended_on__gte=day), "ended_on")),
+    ]
+    # An unknown measure without an end stops the day after its last confirmation (or its start).
+    lapses = unknown.annotate(last_day=Coalesce("last_confirmed_on", "started_on")).aggregate(
+        earlier=Max("last_day", filter=Q(last_day__lt=yesterday)),
+        later=Min("last_day", filter=Q(last_day__gte=day)),
+    )
+    earlier.append(_after(lapses["earlier"]))
+    later.append(_after(lapses["later"]))
+    earlier = [d for d in earlier if d]
+    later = [d for d in later if d and d <= timezone.localdate()]
+    return (max(earlier) if earlier else None), (min(later) if later else None)
+
+
+def _after(day):
+    return shifted(day, days=1) if day else None
 
 
 @dataclass
@@ -238,4 +362,5 @@ def _measure(event):
     return Measure(
         event.pk, event.country_id, "", event.kind, event.features, event.started_on, event.started_precision,
         event.scope, authority.slug if authority else None, authority.name if authority else None,
+        event.ended_on, event.status, event.last_confirmed_on,
     )  # fmt: skip

@@ -23,4 +23,5 @@ urlpatterns = [
     path("feeds/events/", feeds.EventFeed(), name="feed-events"),
     path("feeds/countries/<str:code>/", feeds.CountryEventFeed(), name="feed-country"),
     path("feeds/apps/<slug:slug>/", feeds.AppEventFeed(), name="feed-app"),
+    path("status/changes/feed/", feeds.StatusChangesFeed(), name="feed-status-changes"),
 ]

@@ -9,6 +9,7 @@ says the same in words, small states included.
 import json
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
@@ -18,7 +19,7 @@ from django.utils import timezone
 from events.charts.palette import colour, legend
 from events.dates import format_date, shifted
 from events.filters import parameter_errors
-from events.models import App, Country, Event
+from events.models import App, Country, Event, Source
 from events.redirects import record_or_moved
 from events.status import RANK, changes_between, pair_history
 from events.status_query import REGIONS, ChangesQuery, StatusQuery
@@ -56,6 +57,7 @@ def status_page(request):
         context = {"errors": errors, "on": request.GET.get("on", ""), **_choices(request.GET)}
         return render(request, "events/status.html", render_context(request, meta, **context), status=400)
     day, pairs = query.status()
+    previous, following = query.neighbours()
 
     by_country = {}
     for pair in pairs:
@@ -96,15 +98,18 @@ def status_page(request):
         "matrix_left_out": len({p.app for g in groups for p in g["pairs"] if p.app}) - len(matrix_apps),
         "narrowed": any(request.GET.get(name) for name in FILTERS if name != "on"),
         "steps": [
-            (label, other)
+            (label, _address(request.GET, other))
             for label, other in (
+                (f"← Previous change ({format_date(previous, 'day')})" if previous else "", previous),
                 ("A year earlier", shifted(day, years=-1)),
                 ("A month earlier", shifted(day, days=-30)),
                 ("A month later", shifted(day, days=30)),
                 ("A year later", shifted(day, years=1)),
+                (f"Next change ({format_date(following, 'day')}) →" if following else "", following),
             )
             if other
         ],
+        "today_address": _address(request.GET, None),
     }
     meta = PageMeta(
         title=f"Status on {format_date(day, 'day')}",
@@ -115,29 +120,38 @@ def status_page(request):
     return render(request, "events/status.html", render_context(request, meta, **context))
 
 
-CHANGE_WORDS = {"imposed": "Imposed", "lifted": "Lifted", "escalated": "Escalated", "eased": "Eased"}
+CHANGE_WORDS = {"imposed": "Imposed", "lifted": "Lifted", "escalated": "Escalated", "eased": "Eased",
+                "corrected": "Corrected"}  # fmt: skip
+SOURCES_PER_CHANGE = 3  # the rest are on the events' pages
 
 
 def status_changes(request):
     """/status/changes/?from=&to=: what was imposed, lifted, escalated or eased between two days
     (the last twelve months by default), by country, each line with its events."""
-    errors = parameter_errors(request.GET, {"from", "to"})
-    query = ChangesQuery.of({name: request.GET[name].strip() for name in ("from", "to") if name in request.GET})
-    if not errors and not query.is_valid():
-        errors = query.parameter_errors()
+    wanted, errors = ChangesQuery.read(request.GET)
     if errors:
         meta = PageMeta(title="Changes: check the dates", path=reverse("status-changes"), noindex=True)
         context = {"errors": errors, "start": request.GET.get("from", ""), "end": request.GET.get("to", "")}
         return render(request, "events/status_changes.html", render_context(request, meta, **context), status=400)
-    days = {"from": query.cleaned_data["start"], "to": query.cleaned_data["end"]}
+    days = {"from": wanted["start"], "to": wanted["end"]}
+    events = Event.objects.public()
+    if wanted["country"]:
+        events = events.filter(country_id__in=wanted["country"])
+    changes = changes_between(days["from"], days["to"], events)
+    sources = sources_of({pk for change in changes for pk in change.event_ids})
     groups = {}
-    for change in changes_between(days["from"], days["to"]):
+    for change in changes:
         group = groups.setdefault(change.country, {"name": change.country_name, "code": change.country, "changes": []})
         change.word = CHANGE_WORDS[change.change]
+        found = {source.pk: source for pk in change.event_ids for source in sources.get(pk, [])}
+        change.sources = list(found.values())[:SOURCES_PER_CHANGE]
         group["changes"].append(change)
+    country = {"country": ",".join(wanted["country"])} if wanted["country"] else {}
+    feed_query = {"from": days["from"].isoformat(), "to": days["to"].isoformat(), **country}
     context = {
         "start": days["from"],
         "end": days["to"],
+        "feed_address": f"{reverse('feed-status-changes')}?{urlencode(feed_query)}",
         "start_display": format_date(days["from"], "day"),
         "end_display": format_date(days["to"], "day"),
         "groups": sorted(groups.values(), key=lambda group: group["name"]),
@@ -146,9 +160,19 @@ def status_changes(request):
         title=f"Changes from {context['start_display']} to {context['end_display']}",
         description="What was imposed, lifted, escalated or eased between two days, by country.",
         path=reverse("status-changes"),
-        query={"from": days["from"].isoformat(), "to": days["to"].isoformat()},
+        query={"from": days["from"].isoformat(), "to": days["to"].isoformat(), **country},
+        feeds=[("What changed, as Atom", context["feed_address"])],
     )
     return render(request, "events/status_changes.html", render_context(request, meta, **context))
+
+
+def sources_of(event_ids):
+    """{event id: [public Source]} in one query, for the lines that cite them."""
+    found = {}
+    links = Event.sources.through.objects.filter(event_id__in=event_ids, source__in=Source.objects.public())
+    for link in links.select_related("source").order_by("source__published_on", "source_id"):
+        found.setdefault(link.event_id, []).append(link.source)
+    return found
 
 
 def pair_page(request, code, slug):
@@ -171,6 +195,14 @@ def pair_page(request, code, slug):
         path=reverse("pair-detail", args=[country.code.lower(), app.slug]),
     )
     return render(request, "events/pair_detail.html", render_context(request, meta, **context))
+
+
+def _address(params, day):
+    """/status/ on `day` (today when None) with the same filters."""
+    kept = {name: params[name] for name in FILTERS if name != "on" and params.get(name)}
+    if day:
+        kept["on"] = day.isoformat()
+    return reverse("status") + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _choices(params):

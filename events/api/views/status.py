@@ -99,14 +99,27 @@ class StatusList(BodyETag, ApiView):
         return Response({"on": day.isoformat(), "count": len(records), "results": records})
 
 
+class CorrectionOut(serializers.Serializer):
+    field = serializers.CharField(help_text="The field as the event page labels it, e.g. 'Started on'.")
+    before = serializers.CharField(allow_blank=True)
+    after = serializers.CharField(allow_blank=True)
+
+
 class ChangeOut(serializers.Serializer):
-    change = serializers.ChoiceField(choices=["imposed", "lifted", "escalated", "eased"])
+    change = serializers.ChoiceField(choices=["imposed", "lifted", "escalated", "eased", "corrected"])
+    on = serializers.DateField(
+        allow_null=True,
+        help_text="The day it took effect (for `corrected`, the day the correction was published); null "
+        "when the records do not say (a measure that stopped counting without an end date).",
+    )
     country = serializers.CharField()
     country_name = serializers.CharField()
     app = serializers.CharField(allow_null=True)
     app_name = serializers.CharField(allow_null=True)
-    before = StatusOut(allow_null=True, help_text="The pair's state on `from`; null when it had none.")
-    after = StatusOut(allow_null=True, help_text="The pair's state on `to`; null when lifted.")
+    before = StatusOut(allow_null=True, help_text="The state on `from`; null when it had none or for `corrected`.")
+    after = StatusOut(allow_null=True, help_text="The pair's state on `to`; null when lifted or for `corrected`.")
+    events = serializers.ListField(child=serializers.IntegerField(), help_text="The events behind the change.")
+    corrections = CorrectionOut(many=True, help_text="For `corrected`: the fields changed; otherwise empty.")
 
 
 # `from` and `to` are the parameters' names and the answer's keys: no class attribute can be `from`.
@@ -130,6 +143,9 @@ def change_record(change):
         "app_name": change.app_name,
         "before": record(change.before) if change.before else None,
         "after": record(change.after) if change.after else None,
+        "on": change.on.isoformat() if change.on else None,
+        "events": change.event_ids,
+        "corrections": [{"field": label, "before": old, "after": new} for label, old, new in change.corrections],
     }
 
 
@@ -138,7 +154,10 @@ def change_record(change):
     summary="What changed between two days",
     description="Each country and app whose state differs between `from` and `to` (by the rule of "
     "/api/v1/status/): `imposed` (no measure on `from`), `lifted` (none on `to`), `escalated` (a stronger "
-    "kind) or `eased` (a weaker one), with both states. `to` defaults to today, `from` to a year before it.",
+    "kind) or `eased` (a weaker one), with both states and the day it took effect; and `corrected`: a "
+    "published correction, made between the two days, to a field of a measure that bears on a status "
+    "(country, apps, owner, kind, features, status, dates, scope, authority), one record per pair the "
+    "measure applies to, with the fields changed. `to` defaults to today, `from` to a year before it.",
     parameters=[
         OpenApiParameter("from", DATE, description="The earlier day (YYYY-MM-DD); a year before `to` by default."),
         OpenApiParameter("to", DATE, description="The later day (YYYY-MM-DD); today by default."),
@@ -171,11 +190,13 @@ class StatusChanges(BodyETag, ApiView):
         return Response({**body, "results": records})
 
 
-CHANGES_HEADER = ["change", "country", "country_name", "app", "app_name", "kind_before", "kind_after", "events"]
+CHANGES_HEADER = ["change", "country", "country_name", "app", "app_name", "kind_before", "kind_after", "events",
+                  "on", "corrections"]  # fmt: skip
 
 
 def change_csv_row(r):
     before, after = r["before"] or {}, r["after"] or {}
-    events = sorted({*before.get("events", []), *after.get("events", [])})
+    events = sorted({*before.get("events", []), *after.get("events", []), *r["events"]})
+    corrections = "; ".join(f"{c['field']}: {c['before']} -> {c['after']}" for c in r["corrections"])
     return [*(r[name] for name in CHANGES_HEADER[:5]), before.get("kind", ""), after.get("kind", ""),
-            ";".join(map(str, events))]  # fmt: skip
+            ";".join(map(str, events)), r["on"] or "", corrections]  # fmt: skip
