@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class EventsConfig(AppConfig):
@@ -7,6 +8,9 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         # Every save of a public record drops the public's kept answers; see events/freshness.py.
-        from . import freshness
+        from . import freshness, status_steps
 
         freshness.connect_signals()
+        # Every change of a measure rewrites its pairs' steps; see events/status_steps.py.
+        status_steps.connect_signals()
+        post_migrate.connect(status_steps.build_if_missing, sender=self, dispatch_uid="status-steps-migrate")

@@ -10,6 +10,7 @@ generation (events/freshness.py), which the bulk writes' missing signals would o
 
 from django.db import transaction
 
+from events import status_steps
 from events.freshness import bump_generation
 from events.models import Event
 
@@ -41,6 +42,7 @@ def create_events(events, links, user=None, reason=""):
             rows[name], batch_size=BATCH, ignore_conflicts=name == "related"
         )
     write_creation_history(events, user, reason)
+    status_steps.refresh_events(Event.objects.filter(pk__in=[event.pk for event in events]))  # no signals here
     bump_generation()
     transaction.on_commit(bump_generation)
     return events

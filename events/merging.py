@@ -11,7 +11,8 @@ fails leaves nothing half done. The saves and the deletion bump the public cache
 
 from django.db import transaction
 
-from events.models import FormerSlug
+from events import status_steps
+from events.models import App, FormerSlug
 
 
 def _pointing_at(model):
@@ -30,6 +31,7 @@ def _has_history(model):
 
 
 @transaction.atomic
+@status_steps.deferred()  # the pairs' steps written once, at the end
 def merge(survivor, duplicates):
     """Merge `duplicates` into `survivor`; returns {what was moved: how many}."""
     model = type(survivor)
@@ -65,4 +67,6 @@ def merge(survivor, duplicates):
         duplicate.delete()
         if was_public:
             FormerSlug.objects.update_or_create(kind=kind, slug=slug, defaults={"target_id": survivor.pk})
+    if model is App:  # its measurements moved by one UPDATE, which sends no signal
+        status_steps.refresh_apps({survivor.pk})
     return moved

@@ -21,11 +21,9 @@ the owners' public apps.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Exists, Max, Min, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from events.dates import shifted
 from events.models import App, Event
 from events.models.event import active_on_condition
 from events.models.review import ReviewState
@@ -48,6 +46,7 @@ MEASURE_COLUMNS = (
     "ended_on",
     "status",
     "last_confirmed_on",
+    "authority_id",
 )
 
 
@@ -66,6 +65,7 @@ class Measure:
     ended_on: object = None
     status: str = ""
     last_confirmed_on: object = None
+    authority_id: int | None = None
 
     @property
     def last_day(self):
@@ -127,39 +127,43 @@ def status_on(day, events=None):
     """[PairStatus] for `day`, ordered by country name then app name (network states last in a
     country); `events` narrows the published events considered (a filtered queryset)."""
     events = Event.objects.public() if events is None else events
-    in_force = events.filter(active_on_condition(day)).order_by()
     pairs = {}
-
-    def add(country, country_name, app, app_name, measure):
+    for country, country_name, _id, app, app_name, measure in measures_of(events.filter(active_on_condition(day))):
         key = (country, app)
         if key not in pairs:
             pairs[key] = PairStatus(country, country_name, app, app_name)
-        if all(known.id != measure.id for known in pairs[key].measures):  # a shutdown naming apps: once
-            pairs[key].measures.append(measure)
+        pairs[key].measures.append(measure)
+    return sorted(pairs.values(), key=lambda p: (p.country_name, p.app is None, (p.app_name or "").casefold()))
 
+
+def measures_of(events):
+    """(country, country name, app id, slug and name or Nones, Measure) for each pair each of `events`
+    applies to: the apps it names; the owner's public apps for an owner-level measure naming
+    none; the network (app None) for a shutdown, whatever apps it names. Two queries."""
+    events = events.exclude(status=Event.Status.ANNOUNCED).order_by()
     # App-level measures and network shutdowns: one row per (event, app), or per event without one.
-    rows = in_force.exclude(owner__isnull=False, apps__isnull=True).values_list(
-        *MEASURE_COLUMNS, "apps__slug", "apps__name"
+    rows = events.exclude(owner__isnull=False, apps__isnull=True).values_list(
+        *MEASURE_COLUMNS, "apps__id", "apps__slug", "apps__name"
     )
+    seen_shutdowns = set()
     for row in rows:
         measure = Measure(*row[: len(MEASURE_COLUMNS)])
-        app, app_name = row[len(MEASURE_COLUMNS) :]
+        app = row[len(MEASURE_COLUMNS) :]
         if measure.kind == K.NETWORK_SHUTDOWN:
-            add(measure.country, measure.country_name, None, None, measure)
-        elif app is not None:
-            add(measure.country, measure.country_name, app, app_name, measure)
+            if measure.id not in seen_shutdowns:  # a shutdown naming apps: once
+                seen_shutdowns.add(measure.id)
+                yield measure.country, measure.country_name, None, None, None, measure
+        elif app[0] is not None:
+            yield measure.country, measure.country_name, *app, measure
     # Owner-level measures that name no app: on every public app of the owner.
     has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
-    owner_level = in_force.filter(owner__isnull=False).filter(~Exists(has_app))
+    owner_level = events.filter(owner__isnull=False).filter(~Exists(has_app)).exclude(kind=K.NETWORK_SHUTDOWN)
     rows = owner_level.filter(owner__apps__in=App.objects.public()).values_list(
-        *MEASURE_COLUMNS, "owner__apps__slug", "owner__apps__name"
+        *MEASURE_COLUMNS, "owner__apps__id", "owner__apps__slug", "owner__apps__name"
     )
     for row in rows:
         measure = Measure(*row[: len(MEASURE_COLUMNS)])
-        app, app_name = row[len(MEASURE_COLUMNS) :]
-        if measure.kind != K.NETWORK_SHUTDOWN:
-            add(measure.country, measure.country_name, app, app_name, measure)
-    return sorted(pairs.values(), key=lambda p: (p.country_name, p.app is None, (p.app_name or "").casefold()))
+        yield measure.country, measure.country_name, *row[len(MEASURE_COLUMNS) :], measure
 
 
 @dataclass
@@ -273,43 +277,6 @@ def _pairs_of(events):
     return sorted(set(rows), key=lambda row: (row[0], row[3] or ""))
 
 
-def neighbouring_changes(day, events=None):
-    """(previous, next): the nearest days before and after `day` on which a measure of `events`
-    starts or stops being in force (the day after its last, by active_on_condition), None where
-    there is none; after today there is none. Five queries: four read one row by an index, the
-    fifth the few unknown measures without an end."""
-    events = (Event.objects.public() if events is None else events).exclude(status=Event.Status.ANNOUNCED).order_by()
-    ended = events.filter(ended_on__isnull=False)
-    unknown = events.filter(ended_on__isnull=True, status=Event.Status.UNKNOWN)
-
-    def first(queryset, *order):
-        return queryset.order_by(*order).values_list(order[0].lstrip("-"), flat=True).first()
-
-    yesterday = shifted(day, days=-1) or day  # on 1 January of year 1 nothing ends before it
-    earlier = [
-        first(events.filter(started_on__lt=day), "-started_on"),
-        _after(first(ended.filter(ended_on__lt=yesterday), "-ended_on")),
-    ]
-    later = [
-        first(events.filter(started_on__gt=day), "started_on"),
-        _after(first(ended.filter(ended_on__gte=day), "ended_on")),
-    ]
-    # An unknown measure without an end stops the day after its last confirmation (or its start).
-    lapses = unknown.annotate(last_day=Coalesce("last_confirmed_on", "started_on")).aggregate(
-        earlier=Max("last_day", filter=Q(last_day__lt=yesterday)),
-        later=Min("last_day", filter=Q(last_day__gte=day)),
-    )
-    earlier.append(_after(lapses["earlier"]))
-    later.append(_after(lapses["later"]))
-    earlier = [d for d in earlier if d]
-    later = [d for d in later if d and d <= timezone.localdate()]
-    return (max(earlier) if earlier else None), (min(later) if later else None)
-
-
-def _after(day):
-    return shifted(day, days=1) if day else None
-
-
 @dataclass
 class Step:
     """A stretch of a pair's history: from `start` (to the next step) its state was `pair`, or none."""
@@ -362,5 +329,5 @@ def _measure(event):
     return Measure(
         event.pk, event.country_id, "", event.kind, event.features, event.started_on, event.started_precision,
         event.scope, authority.slug if authority else None, authority.name if authority else None,
-        event.ended_on, event.status, event.last_confirmed_on,
+        event.ended_on, event.status, event.last_confirmed_on, event.authority_id,
     )  # fmt: skip

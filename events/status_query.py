@@ -3,14 +3,13 @@ strongest kinds; or which two days to compare), checked as strictly as the event
 answer narrowed to them: one form each for the API and the pages, so that both read a question alike."""
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from events.countries import country_codes
 from events.dates import shifted
 from events.filters import ChoiceListField, ReferenceListField, parameter_errors
-from events.models import App, Country, Event
-from events.status import neighbouring_changes, status_on
+from events.models import App, Country, Event, PairStep
+from events.status_steps import STEP_COLUMNS, neighbouring_changes, steps_on, stored_pairs
 
 REGIONS = ["Africa", "Americas", "Antarctica", "Arctic", "Asia", "Atlantic Ocean", "Europe", "Indian Ocean", "Oceania"]
 DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."}
@@ -28,38 +27,33 @@ class StatusQuery(forms.Form):
     def day(self):
         return self.cleaned_data["on"] or timezone.localdate()
 
-    def status(self):
-        """(day, [PairStatus]) for a valid query: countries and regions narrow the events read, apps,
-        categories and kinds the pairs (an owner-level measure names no app, so apps cannot)."""
+    def steps(self):
+        """The pairs' steps in force on the day (events/status_steps.py), narrowed as asked."""
+        return self.narrowed(steps_on(self.day))
+
+    def narrowed(self, steps):
+        """`steps` narrowed by country and region, by app and category (which leaves out the
+        network), by strongest kind."""
         wanted = self.cleaned_data
-        pairs = status_on(self.day, self._events())
+        if wanted["country"]:
+            steps = steps.filter(country_id__in=wanted["country"])
+        if wanted["region"]:
+            steps = steps.filter(country__region__in=[region.title() for region in wanted["region"]])
         if self._apps() is not None:
-            slugs = set(self._apps().values_list("slug", flat=True))
-            pairs = [pair for pair in pairs if pair.app in slugs]
+            steps = steps.filter(app__in=self._apps())
         if wanted["kind"]:
-            pairs = [pair for pair in pairs if pair.kind in wanted["kind"]]
-        return self.day, pairs
+            steps = steps.filter(kind__in=wanted["kind"])
+        return steps
+
+    def status(self):
+        """(day, [StoredPair]) for a valid query, by country name then app name (the network last),
+        without their events (status_steps.with_events adds them): two queries."""
+        pairs = stored_pairs(list(self.steps().values_list(*STEP_COLUMNS)))
+        return self.day, sorted(pairs, key=lambda p: (p.country_name, p.app is None, (p.app_name or "").casefold()))
 
     def neighbours(self):
-        """(previous, next) days on which a measure of the countries, regions and apps asked for
-        starts or stops being in force (status.neighbouring_changes)."""
-        events = self._events()
-        apps = self._apps()
-        if apps is not None:
-            named = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
-            events = events.filter(
-                Exists(named.filter(app__in=apps)) | (Q(owner__apps__in=apps) & ~Exists(named))
-            ).exclude(kind=Event.Kind.NETWORK_SHUTDOWN)
-        return neighbouring_changes(self.day, events)
-
-    def _events(self):
-        wanted = self.cleaned_data
-        events = Event.objects.public()
-        if wanted["country"]:
-            events = events.filter(country_id__in=wanted["country"])
-        if wanted["region"]:
-            events = events.filter(country__region__in=[region.title() for region in wanted["region"]])
-        return events
+        """(previous, next) days on which the state of a pair asked for changes."""
+        return neighbouring_changes(self.day, self.narrowed(PairStep.objects.all()))
 
     def _apps(self):
         """The public apps asked for, by slug or category; None when the query names none."""

@@ -8,7 +8,7 @@ import pytest
 
 from events.models import Event
 from events.status import status_on
-from tests.factories import AppFactory, EventFactory, country
+from tests.factories import AppFactory, AuthorityFactory, EventFactory, country
 
 pytestmark = pytest.mark.django_db
 
@@ -121,10 +121,29 @@ def test_bad_parameters_are_400_naming_them(client, seed, query, parameter):
 
 def test_the_query_count_does_not_grow_with_the_pairs(client, django_assert_max_num_queries, db):
     for n in range(30):
-        EventFactory(apps=[AppFactory(slug=f"app-{n}")])
-    with django_assert_max_num_queries(4):
-        results = client.get("/api/v1/status/?on=2026-03-01").json()["results"]
-    assert {r["app"] for r in results} >= {f"app-{n}" for n in range(30)}
+        EventFactory(apps=[AppFactory(slug=f"app-{n}")], authority=AuthorityFactory(), country=country("FR"))
+    # The count, a page of steps, their authorities, the page's events (two).
+    with django_assert_max_num_queries(5):
+        body = client.get("/api/v1/status/?on=2026-03-01&country=fr").json()
+    assert {r["app"] for r in body["results"]} >= {f"app-{n}" for n in range(30)}
+    assert all(r["events"] and r["authorities"] for r in body["results"])
+    for size in (1, 7):
+        with django_assert_max_num_queries(5):
+            body = client.get(f"/api/v1/status/?on=2026-03-01&country=fr&page_size={size}").json()
+        assert len(body["results"]) == size and body["count"] == 30 and body["next"]
+
+
+def test_the_pages_walk_every_pair_once(client, db):
+    for code in ("PL", "DE", "IR"):
+        for _n in range(3):
+            EventFactory(apps=[AppFactory()], country=country(code))
+    seen, url = [], "/api/v1/status/?on=2026-03-01&country=pl,de,ir&page_size=2"
+    while url:
+        body = client.get(url).json()
+        seen += [(r["country"], r["app"]) for r in body["results"]]
+        url = body["next"]
+    assert len(seen) == len(set(seen)) == 9
+    assert [country for country, _app in seen] == sorted(country for country, _app in seen)  # by country code
 
 
 def test_changes_list_whatsapps_escalation_and_the_new_measures_of_late_2025(client, seed):

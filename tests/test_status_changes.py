@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from events.models import Event
-from events.status import changes_between, neighbouring_changes
+from events.status import changes_between
+from events.status_steps import neighbouring_changes
 from tests.factories import AppFactory, EventFactory, country
 from tests.test_feeds import ATOM
 

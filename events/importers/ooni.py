@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.management.base import CommandError
 
+from events import status_steps
 from events.models import Measurement
 
 from .catalogue import AppCatalogue
@@ -133,3 +134,5 @@ def write_measurements(checked, report, credit=DEFAULT_CREDIT):
     report.count("measurements created", len(to_create))
     report.count("measurements updated", len(to_update))
     report.count("measurements unchanged", len(checked) - len(to_create) - len(to_update))
+    # A measured app is public: owner-level measures of its owner now apply to it (bulk writes send no signal).
+    status_steps.refresh_apps(set(apps.values()))

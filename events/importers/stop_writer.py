@@ -10,6 +10,7 @@ import re
 
 from simple_history.utils import bulk_create_with_history
 
+from events import status_steps
 from events.bulk import write_creation_history
 from events.edits import by_slug, edited_by_people
 from events.models import Authority, Event, Source, Statement
@@ -89,6 +90,7 @@ class StopWriter:
         self.sources = {}
         self.created = []
 
+    @status_steps.deferred()  # the pairs' steps written once, at the end
     def write(self, plans, show_progress=False):
         dataset = dataset_source(self.report)
         self.create_sources(plans)

@@ -9,6 +9,7 @@ from collections import Counter
 
 from django.db import transaction
 
+from events import status_steps
 from events.edits import deleted_by_people, edited_by_people, find
 from events.models import App, Authority, Country, Event, Owner, Source, Statement
 
@@ -73,6 +74,7 @@ def _country(code):
 
 
 @transaction.atomic
+@status_steps.deferred()  # the pairs' steps written once, at the end
 def load_seed():
     """Load the seed story; returns a Tally of what was created or updated (empty when nothing was)."""
     tally = Tally()

@@ -7,9 +7,11 @@ from rest_framework.response import Response
 from events.models import App, Event
 from events.status import changes_between
 from events.status_query import REGIONS, ChangesQuery, StatusQuery
+from events.status_steps import STEP_COLUMNS, stored_pairs, with_events
 
 from ..base import ApiView, BodyETag, raise_if
-from ..export import stream_csv
+from ..export import BATCH, keyset_batches, stream_csv
+from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, csv_paging_errors
 from ..renderers import CSVRenderer, ORJSONRenderer
 from ..schema import CODE_LIST, COMMON_ERRORS, CSV, DATE, SLUG_LIST, choice_list, common_parameters
 
@@ -35,8 +37,13 @@ class StatusOut(serializers.Serializer):
 
 class StatusListOut(serializers.Serializer):
     on = serializers.DateField(help_text="The day the records describe.")
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="How many records match, on all pages.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last one.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null on the first one.")
     results = StatusOut(many=True)
+
+
+BY_COUNTRY = Keyset("country_id", pk="id")  # pages in country code order; a country's pairs in a stable order
 
 
 def record(pair):
@@ -64,7 +71,8 @@ def record(pair):
     "app_store_removal > legal_designation > other), its features, since when, its scope and authorities, "
     "and the ids of every measure in force. A measure of unknown status counts only up to its "
     "last_confirmed_on. Network shutdowns are a state of the country: records with `app` null. "
-    "`format=csv` gives the same records as CSV.",
+    "Pages of `page_size` records (100 by default, up to 1,000) by country code, with `next` and "
+    "`previous` links; `format=csv` gives every record at once.",
     parameters=[
         OpenApiParameter("on", DATE, description="The day (YYYY-MM-DD); today by default."),
         OpenApiParameter(
@@ -74,29 +82,46 @@ def record(pair):
         OpenApiParameter("region", choice_list([r.lower() for r in REGIONS]), description="Regions."),
         OpenApiParameter("category", choice_list(App.Category.values), description="App categories."),
         OpenApiParameter("kind", choice_list(Event.Kind.values), description="The strongest kinds."),
+        *KeysetPagination().get_schema_operation_parameters(None),
         *common_parameters("json", "csv"),
     ],
     responses={(200, "application/json"): StatusListOut, (200, "text/csv"): CSV, **COMMON_ERRORS},
 )
 class StatusList(BodyETag, ApiView):
-    """The status of every pair on a day; the answer depends on the date, so the ETag is the body's."""
+    """The status of every pair on a day, a page at a time, read from the pairs' steps: a count, a
+    page of steps with their authorities, and the page's events (five queries whatever the page
+    size). The answer depends on the date, so the ETag is the body's."""
 
     renderer_classes = [ORJSONRenderer, CSVRenderer]
-    accepted_params = frozenset(["on", "country", "app", "region", "category", "kind"])
+    accepted_params = frozenset(["on", "country", "app", "region", "category", "kind", CURSOR, PAGE_SIZE])
     conditional = False
+    pagination_class = KeysetPagination
 
     def respond(self, request):
         self.check_params(request)
-        query = StatusQuery({k: v for k, v in request.query_params.items() if k != "format"})
-        raise_if({} if query.is_valid() else {name: list(errors) for name, errors in query.errors.items()})
-        day, pairs = query.status()
-        records = [record(pair) for pair in pairs]
-        if request.accepted_renderer.format == "csv":
-            rows = [[*(r[name] for name in CSV_HEADER[:5]), ";".join(r["features"]), r["since"], r["since_precision"],
-                     r["scope"], ";".join(a["slug"] for a in r["authorities"]), ";".join(map(str, r["events"]))]
-                    for r in records]  # fmt: skip
-            return stream_csv(f"tracker-status-{day.isoformat()}.csv", CSV_HEADER, [rows])
-        return Response({"on": day.isoformat(), "count": len(records), "results": records})
+        csv = request.accepted_renderer.format == "csv"
+        size, cursor, errors = self.paginator.clean(request)
+        if csv:
+            errors.update(csv_paging_errors(request.query_params, "record"))
+        query = StatusQuery({k: v for k, v in request.query_params.items() if k in StatusQuery.base_fields})
+        if not query.is_valid():
+            errors.update({name: list(messages) for name, messages in query.errors.items()})
+        raise_if(errors)
+        if csv:
+            return stream_csv(f"tracker-status-{query.day.isoformat()}.csv", CSV_HEADER, self.csv_batches(query))
+        page = self.paginator.paginate(request, query.steps(), BY_COUNTRY, STEP_COLUMNS, size, cursor)
+        pairs = with_events(query.day, stored_pairs(page.rows))
+        return Response({"on": query.day.isoformat(), **self.paginator.response_data(page, [record(p) for p in pairs])})
+
+    def csv_batches(self, query):
+        """Every record, BATCH pairs at a time (each batch: its steps, authorities and events)."""
+        for rows in keyset_batches(query.steps(), BY_COUNTRY, STEP_COLUMNS, BATCH):
+            yield [csv_row(record(pair)) for pair in with_events(query.day, stored_pairs(rows))]
+
+
+def csv_row(r):
+    return [*(r[name] for name in CSV_HEADER[:5]), ";".join(r["features"]), r["since"], r["since_precision"],
+            r["scope"], ";".join(a["slug"] for a in r["authorities"]), ";".join(map(str, r["events"]))]  # fmt: skip
 
 
 class CorrectionOut(serializers.Serializer):

@@ -1,0 +1,117 @@
+"""The kept steps say what the status rule says, on every day, however the measures change."""
+
+from datetime import date
+
+import pytest
+
+from events import status_steps
+from events.dates import shifted
+from events.models import Event, PairStep
+from events.status import status_on
+from events.status_steps import STEP_COLUMNS, steps_on, stored_pairs, with_events
+from tests.factories import AppFactory, EventFactory, OwnerFactory, country
+
+pytestmark = pytest.mark.django_db
+
+
+def rule(day):
+    return {
+        (p.country, p.app): (p.kind, list(p.features), p.since, p.scope, p.authorities, p.event_ids)
+        for p in status_on(day)
+    }
+
+
+def kept(day):
+    pairs = with_events(day, stored_pairs(list(steps_on(day).values_list(*STEP_COLUMNS))))
+    return {(p.country, p.app): (p.kind, list(p.features), p.since, p.scope, p.authorities, p.event_ids) for p in pairs}
+
+
+def days_of_interest():
+    """Every day a measure starts or stops, the days either side, and some plain days."""
+    days = {date(2000, 1, 1), date(2026, 12, 31)}
+    for started, ended, confirmed in Event.objects.values_list("started_on", "ended_on", "last_confirmed_on"):
+        for day in (started, ended, confirmed):
+            if day:
+                days |= {shifted(day, days=-1), day, shifted(day, days=1)} - {None}
+    return sorted(days)
+
+
+def assert_agree():
+    for day in days_of_interest():
+        assert kept(day) == rule(day), day
+
+
+def test_edits_keep_the_steps_true(db):
+    whatsapp, telegram = AppFactory(slug="whatsapp"), AppFactory(slug="telegram")
+    calls = EventFactory(apps=[whatsapp], kind="feature_restriction", features=["voice_calls"],
+                         started_on=date(2025, 8, 13))  # fmt: skip
+    block = EventFactory(apps=[whatsapp], started_on=date(2026, 2, 12))
+    assert_agree()
+    block.ended_on = date(2026, 3, 1)  # lifted
+    block.save()
+    assert_agree()
+    block.apps.add(telegram)  # now also Telegram
+    assert_agree()
+    calls.apps.remove(whatsapp)
+    assert_agree()
+    calls.apps.add(whatsapp)
+    block.country = country("IR")  # moved to another country
+    block.save()
+    assert_agree()
+    block.review_state = "retracted"
+    block.save()
+    assert_agree()
+    calls.delete()
+    assert_agree()
+    assert not PairStep.objects.filter(app=whatsapp).exists()
+
+
+def test_owner_level_measures_follow_the_owners_apps(db):
+    meta = OwnerFactory(slug="meta")
+    instagram = AppFactory(slug="instagram", owner=meta)
+    EventFactory(apps=[instagram], started_on=date(2022, 3, 14))
+    EventFactory(apps=[], owner=meta, kind="legal_designation", started_on=date(2022, 3, 21))
+    assert_agree()
+    threads = AppFactory(slug="threads", owner=meta)  # not public yet: named by no published event
+    assert_agree()
+    EventFactory(apps=[threads], country=country("IR"), started_on=date(2024, 1, 1))  # now public
+    assert_agree()
+    assert PairStep.objects.filter(app=threads, country="RU", kind="legal_designation").exists()
+    threads.owner = OwnerFactory(slug="other")
+    threads.save()
+    assert_agree()
+    assert not PairStep.objects.filter(app=threads, country="RU").exists()
+
+
+def test_an_import_in_a_deferred_block_writes_the_steps_once_at_the_end(db, django_assert_max_num_queries):
+    app = AppFactory()
+    with status_steps.deferred():
+        for year in range(2010, 2020):
+            EventFactory(apps=[app], started_on=date(year, 1, 1), ended_on=date(year, 6, 30))
+        assert not PairStep.objects.exists()
+    assert PairStep.objects.count() == 10
+    assert_agree()
+
+
+def test_shutdowns_and_unknown_measures_and_the_calendars_ends(db):
+    EventFactory(apps=[AppFactory()], kind="network_shutdown", country=country("IQ"), started_on=date(2025, 6, 1),
+                 ended_on=date(2025, 6, 3), scope="Kurdistan")  # fmt: skip
+    EventFactory(status="unknown", started_on=date(2025, 1, 10), last_confirmed_on=date(2025, 5, 4))
+    EventFactory(started_on=date(1, 1, 1), ended_on=date(9999, 12, 31), country=country("CN"))
+    EventFactory(status="announced", started_on=date(2025, 1, 1), country=country("TR"))
+    assert_agree()
+    assert not PairStep.objects.filter(country="TR").exists()
+
+
+# The seed story is loaded once for the rest of the module (tests/conftest.py): these come last.
+
+
+def test_the_seed_story_steps_agree_with_the_rule_every_day(seed):
+    assert PairStep.objects.exists()
+    assert_agree()
+
+
+def test_a_rebuild_writes_the_same_steps(seed):
+    before = sorted(PairStep.objects.values_list(*STEP_COLUMNS[1:]))
+    assert status_steps.rebuild() == len(before)
+    assert sorted(PairStep.objects.values_list(*STEP_COLUMNS[1:])) == before
