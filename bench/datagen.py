@@ -447,6 +447,15 @@ def migrate(dsn, check_only=False):
     return completed.returncode != 0
 
 
+def rebuild_status(dsn):
+    """The pairs' status steps (events/status_steps.py), which COPY bypassed, then ANALYZE them."""
+    env = {"DATABASE_URL": dsn, "DEBUG": "1", "PATH": "/usr/bin:/bin"}
+    argv = [sys.executable, "manage.py", "rebuild_status", "--skip-checks"]
+    subprocess.run(argv, cwd=ROOT, env=env, timeout=3600, check=True)
+    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+        cursor.execute("ANALYZE events_pairstep")
+
+
 def prepare_database(server_url, events, seed=1, reuse=True):
     """The database `tracker_bench_<events>` on the server, migrated and filled; reused when already done.
 
@@ -481,6 +490,7 @@ def prepare_database(server_url, events, seed=1, reuse=True):
     migrated = time.monotonic()
     print(f"migrated {name} in {migrated - started:.1f} s; generating {events:,} events", file=sys.stderr)
     counts = fill(dsn, events, seed)
+    rebuild_status(dsn)
     seconds = time.monotonic() - started
     with psycopg2.connect(dsn) as done, done.cursor() as mark:
         mark.execute("CREATE TABLE bench_meta (events int, seed int, version int, counts jsonb, seconds float)")

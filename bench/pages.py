@@ -43,6 +43,9 @@ PAGES = {
     "feed events": "/feeds/events/",
     "feed country ru": "/feeds/countries/ru/",
     "feed app whatsapp": "/feeds/apps/whatsapp/",
+    "status": "/status/",
+    "status ?on=2020-01-01": "/status/?on=2020-01-01",
+    "status ?on&kind=full_block": "/status/?on=2024-06-01&kind=full_block",
 }
 
 

@@ -182,6 +182,9 @@ def endpoints(args, fixture, deep, floor_before):
         ),
         ("detail", f"/api/v1/events/{fixture['detail_id']}/", None, f"/events/events/{fixture['detail_id']}.json"),
         ("stats ?by=country", "/api/v1/stats/?by=country", None, f"/events.json?sql={quote(DATASETTE_STATS_SQL)}"),
+        # What was in force on a day (issue 12): the tracker's own question, which the others cannot answer.
+        ("status ?on", f"/api/v1/status/?on={args.active_on}", None, None),
+        ("status today", "/api/v1/status/", None, None),
     ]  # fmt: skip
     if floor_before:
         day, event_id = floor_before

@@ -7,6 +7,7 @@ import pytest
 
 from events.charts.palette import colour
 from events.models import Event
+from events.status_picture import PAIRS_SHOWN
 from events.views.status import MAP_FILE, NO_MEASURE
 from tests.factories import AppFactory, EventFactory, country
 
@@ -75,9 +76,22 @@ def test_the_map_is_drawn_from_the_derived_natural_earth_file_with_its_origin(cl
 def test_the_query_count_does_not_grow_with_the_countries(client, django_assert_max_num_queries, db):
     for code in ("FR", "DE", "IR", "CN", "TR", "IN", "PK", "EG"):
         EventFactory(apps=[AppFactory()], country=country(code))
-    # The status (2), the map's names (1), the form's apps (1), the previous and next change (5).
-    with django_assert_max_num_queries(9):
+    # The picture (5: events/status_picture.py), the map's names (1), the form's apps (1), the
+    # previous and next change (4).
+    with django_assert_max_num_queries(11):
         assert client.get("/status/?on=2026-03-01").status_code == 200
+
+
+def test_a_country_with_many_apps_lists_the_first_and_links_the_rest(client, db):
+    apps = [AppFactory(name=f"App {n:02}") for n in range(PAIRS_SHOWN + 3)]
+    EventFactory(apps=apps, country=country("IR"))
+    page = client.get("/status/?on=2026-03-01").content.decode()
+    listed = "</a>: full block since"  # a line of the table (the matrix names apps too)
+    assert f"App 00{listed}" in page and f"App {PAIRS_SHOWN - 1:02}{listed}" in page
+    assert f"App {PAIRS_SHOWN:02}{listed}" not in page
+    assert '<a class="more-pairs" href="/status/?country=ir&amp;on=2026-03-01">and 3 more apps</a>' in page
+    every = client.get("/status/?country=ir&on=2026-03-01").content.decode()
+    assert f"App {PAIRS_SHOWN + 2:02}{listed}" in every and "more-pairs" not in every
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "0001-12-31", "9999-01-01", "9999-12-31"])
@@ -141,3 +155,14 @@ def test_the_matrix_has_a_cell_per_country_and_app_linking_the_pair(client, seed
     assert header == ["facebook", "facetime", "instagram", "snapchat", "telegram", "whatsapp"]
     assert 'href="/countries/ru/apps/whatsapp/" title="WhatsApp in Russia: feature restriction">' in matrix
     assert "max" not in header
+
+
+def test_markup_in_the_records_is_shown_as_text_in_the_matrix_and_the_table(client, db):
+    app = AppFactory(name='<b id="x">App</b>', slug="markup")
+    EventFactory(apps=[app], country=country("IR"), scope='<script>alert("scope")</script>',
+                 kind="feature_restriction", features=["voice_calls"])  # fmt: skip
+    page = client.get("/status/?on=2026-03-01").content.decode()
+    assert '<b id="x">' not in page and "<script>alert" not in page
+    assert "&lt;b id=&quot;x&quot;&gt;App&lt;/b&gt;</a>: feature restriction (voice calls)" in page
+    assert "(&lt;script&gt;alert(&quot;scope&quot;)&lt;/script&gt;)" in page
+    assert 'title="&lt;b id=&quot;x&quot;&gt;App&lt;/b&gt; in Iran: feature restriction"' in page  # the matrix

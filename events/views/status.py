@@ -11,17 +11,18 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from events.charts.palette import colour, legend
+from events.charts.palette import legend
 from events.dates import format_date, shifted
 from events.filters import parameter_errors
 from events.models import App, Country, Event, Source
 from events.redirects import record_or_moved
-from events.status import RANK, changes_between, pair_history
+from events.status import changes_between, pair_history
+from events.status_picture import picture
 from events.status_query import REGIONS, ChangesQuery, StatusQuery
 
 from .meta import PageMeta, render_context
@@ -35,19 +36,18 @@ def world_map():
     return json.loads(MAP_FILE.read_text())
 
 
-def _strongest(pairs):
-    """A country's colour: its strongest app measure; a network shutdown when that is all it has."""
-    app_kinds = [pair.kind for pair in pairs if pair.app]
-    if app_kinds:
-        return min(app_kinds, key=lambda kind: RANK.get(kind, len(RANK)))
-    return Event.Kind.NETWORK_SHUTDOWN
-
-
-FILTERS = ("on", "region", "category", "app", "kind")
+FILTERS = ("on", "country", "region", "category", "app", "kind")  # country: from the address, not the form
+SELECTS = ("region", "category", "app", "kind")  # the form's selects, whose "Any" is an empty value
 
 
 def status_page(request):
     """The map and the table for a day, narrowed by region, app category, app and strongest kind."""
+    sent = [(name, value) for name, values in request.GET.lists() for value in values]
+    kept = [(name, value) for name, value in sent if name not in SELECTS or value.strip()]
+    if kept != sent:
+        # The form sends the selects left at "Any" as empty values, which the query refuses: drop
+        # them from the address once, as the timeline does, rather than answer the form with a 400.
+        return HttpResponseRedirect(reverse("status") + (f"?{urlencode(kept)}" if kept else ""))
     errors = parameter_errors(request.GET, set(FILTERS))
     query = StatusQuery({name: request.GET[name].strip() for name in FILTERS if name in request.GET})
     if not errors and not query.is_valid():
@@ -56,32 +56,20 @@ def status_page(request):
         meta = PageMeta(title="Status: check the filters", path=reverse("status"), noindex=True)
         context = {"errors": errors, "on": request.GET.get("on", ""), **_choices(request.GET)}
         return render(request, "events/status.html", render_context(request, meta, **context), status=400)
-    day, pairs = query.status()
+    day = query.day
     previous, following = query.neighbours()
-
-    by_country = {}
-    for pair in pairs:
-        by_country.setdefault(pair.country, {"code": pair.country, "name": pair.country_name, "pairs": []})
-        by_country[pair.country]["pairs"].append(pair)
-    for group in by_country.values():
-        group["kind"] = _strongest(group["pairs"])
-        group["colour"] = colour(group["kind"])
-        group["url"] = reverse("country-detail", args=[group["code"].lower()])
-        group["has_apps"] = any(pair.app for pair in group["pairs"])
-        group["has_network"] = any(not pair.app for pair in group["pairs"])
     shapes = world_map()
     names = dict(Country.objects.values_list("code", "name"))  # one query, for the map's titles
+    drawn = picture(query.steps(), names, every_app=bool(query.cleaned_data["country"]))
+    by_code = {country.code: country for country in drawn.countries}
+    for country in drawn.countries:
+        if country.more:
+            country.all_address = _address({**request.GET.dict(), "country": country.code.lower()}, day)
     countries = [
-        {
-            "code": code,
-            "path": path,
-            "name": names.get(code, code),
-            "status": by_country.get(code),
-        }
+        {"code": code, "path": path, "name": names.get(code, code), "status": by_code.get(code)}
         for code, path in shapes["shapes"].items()
     ]
-    groups = sorted(by_country.values(), key=lambda group: group["name"])
-    matrix_apps, matrix_rows = _matrix(groups)
+    groups = drawn.countries
     context = {
         "day": day,
         "day_display": format_date(day, "day"),
@@ -90,12 +78,12 @@ def status_page(request):
         "map": shapes,
         "countries": countries,
         "no_measure": NO_MEASURE,
-        "legend": legend(group["kind"] for group in groups),
-        "not_on_map": [group for group in groups if group["code"] not in shapes["shapes"]],
+        "legend": legend(group.kind for group in groups),
+        "not_on_map": [group for group in groups if group.code not in shapes["shapes"]],
         **_choices(request.GET),
-        "matrix_apps": matrix_apps,
-        "matrix_rows": matrix_rows,
-        "matrix_left_out": len({p.app for g in groups for p in g["pairs"] if p.app}) - len(matrix_apps),
+        "matrix_apps": drawn.matrix_apps,
+        "matrix_rows": drawn.matrix_rows,
+        "matrix_left_out": drawn.matrix_left_out,
         "narrowed": any(request.GET.get(name) for name in FILTERS if name != "on"),
         "steps": [
             (label, _address(request.GET, other))
@@ -217,23 +205,3 @@ def _choices(params):
         ],
         "selected": {name: params.get(name, "") for name in FILTERS},
     }
-
-
-MATRIX_APPS = 14  # columns: the apps restricted in the most countries; the list below names the rest
-
-
-def _matrix(groups):
-    """The country × app matrix: ([(slug, name)] columns, [(group, [pair or None per column])])."""
-    countries_of = {}
-    for group in groups:
-        for pair in group["pairs"]:
-            if pair.app:
-                countries_of.setdefault((pair.app, pair.app_name), set()).add(group["code"])
-    columns = sorted(countries_of, key=lambda app: (-len(countries_of[app]), app[1].casefold()))[:MATRIX_APPS]
-    columns.sort(key=lambda app: app[1].casefold())
-    rows = []
-    for group in groups:
-        cells = {pair.app: pair for pair in group["pairs"] if pair.app}
-        if any(slug in cells for slug, _name in columns):
-            rows.append((group, [cells.get(slug) for slug, _name in columns]))
-    return columns, rows

@@ -27,7 +27,9 @@ WHATSAPP_BLOCK = "Russia fully blocks WhatsApp and promotes the state messenger 
 
 
 def no_horizontal_scroll(page):
-    width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    """The page is no wider than the window. Not window.innerWidth: on a phone Chromium widens that
+    to whatever overflows, while the root's clientWidth stays the window's."""
+    width, viewport = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width <= viewport, f"page is {width}px wide in a {viewport}px window"
 
 

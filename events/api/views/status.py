@@ -13,7 +13,7 @@ from ..base import ApiView, BodyETag, raise_if
 from ..export import BATCH, keyset_batches, stream_csv
 from ..pagination import CURSOR, PAGE_SIZE, Keyset, KeysetPagination, csv_paging_errors
 from ..renderers import CSVRenderer, ORJSONRenderer
-from ..schema import CODE_LIST, COMMON_ERRORS, CSV, DATE, SLUG_LIST, choice_list, common_parameters
+from ..schema import CODE_LIST, COMMON_ERRORS, CSV, DATE, SLUG_LIST, choice_list, common_parameters, page_parameters
 
 CSV_HEADER = ["country", "country_name", "app", "app_name", "kind", "features", "since", "since_precision", "scope",
               "authorities", "events"]  # fmt: skip
@@ -82,7 +82,7 @@ def record(pair):
         OpenApiParameter("region", choice_list([r.lower() for r in REGIONS]), description="Regions."),
         OpenApiParameter("category", choice_list(App.Category.values), description="App categories."),
         OpenApiParameter("kind", choice_list(Event.Kind.values), description="The strongest kinds."),
-        *KeysetPagination().get_schema_operation_parameters(None),
+        *page_parameters(),
         *common_parameters("json", "csv"),
     ],
     responses={(200, "application/json"): StatusListOut, (200, "text/csv"): CSV, **COMMON_ERRORS},

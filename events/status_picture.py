@@ -1,0 +1,172 @@
+"""What /status/ draws for a day, read from the pairs' steps.
+
+At a million events a day has some fifty thousand pairs in force: the page cannot load them all
+and stay fast, and no reader could take in a list of them. So the database sums them up and the
+page reads only what it shows, in five queries whatever the number of pairs:
+
+- per country: its strongest app measure (the map's shade) and how many apps;
+- per app: in how many countries (the matrix's columns are the MATRIX_APPS restricted in the most),
+  then those apps' names;
+- the matrix's cells: those apps' states, one row per country;
+- per country, its network state and its PAIRS_SHOWN strongest app measures, longest in force
+  first (the table; all of them when the address names countries).
+
+The matrix and the table are a few thousand cells at that size; they are written here, each text
+escaped where it is made, at a small part of what a template's tags per cell would cost.
+"""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape  # the standard library's: Django's escape() costs more per cell, same output
+
+from django.db.models import Count, F, Min, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from events.charts.palette import colour
+from events.dates import format_date
+from events.models import App, Event
+from events.status import STRENGTH
+from events.templatetags.tracker import FEATURE_LABELS, short_kind
+
+MATRIX_APPS = 14  # columns: the apps restricted in the most countries; the table below names the rest
+PAIRS_SHOWN = 10  # apps per country in the table, unless the address names countries
+
+
+@dataclass
+class CountryState:
+    code: str
+    name: str
+    url: str
+    kind: str = Event.Kind.NETWORK_SHUTDOWN  # the strongest app measure; a shutdown when that is all
+    apps: int = 0
+    network: tuple | None = None  # (since, precision, scope) of a shutdown in force
+    shown: list = field(default_factory=list)  # [(slug, name, kind, features, since, precision, scope)]
+    matrix: str = ""  # the row's cells, as HTML
+
+    @property
+    def colour(self):
+        return colour(self.kind)
+
+    @property
+    def more(self):
+        return self.apps - len(self.shown)
+
+    @property
+    def apps_html(self):
+        return mark_safe(" ".join(_pair_html(self, *pair) for pair in self.shown))
+
+
+@dataclass
+class Picture:
+    countries: list  # [CountryState] by name
+    matrix_apps: list  # [(slug, name)] by name
+    matrix_left_out: int
+
+    @property
+    def matrix_rows(self):
+        return [country for country in self.countries if country.matrix]
+
+
+def picture(steps, names, every_app=False):
+    """The Picture of `steps` (the steps in force on a day, narrowed as asked); `names` maps
+    country codes to names (the map has them already)."""
+    steps = steps.order_by()
+    countries = {}
+    # A network state ranks below every app measure (len(STRENGTH)), so the lowest rank is the
+    # strongest app measure, and a country with only a shutdown is shaded as one.
+    summary = steps.values("country_id").annotate(rank=Min("rank"), apps=Count("app"))
+    for code, rank, apps in summary.values_list("country_id", "rank", "apps"):
+        kind = STRENGTH[rank] if apps else Event.Kind.NETWORK_SHUTDOWN
+        countries[code] = CountryState(code, names.get(code, code), _country_url(code), kind, apps)
+
+    countries_of = dict(
+        steps.filter(app__isnull=False).values("app_id").annotate(n=Count("pk")).values_list("app_id", "n")
+    )
+    found = App.objects.filter(pk__in=countries_of).values_list("pk", "slug", "name")
+    apps = {pk: (slug, name) for pk, slug, name in found}
+    ranked = sorted(countries_of, key=lambda app: (-countries_of[app], apps[app][1].casefold()))
+    columns = sorted(ranked[:MATRIX_APPS], key=lambda app: apps[app][1].casefold())
+
+    columns_of = {app: apps[app] for app in columns}
+    heads = [(app, apps[app][0], escape(apps[app][1])) for app in columns]
+    cells = {}
+    for code, app, kind, since, precision in steps.filter(app_id__in=columns).values_list(
+        "country_id", "app_id", "kind", "since", "since_precision"
+    ):
+        cells[(code, app)] = (kind, since, precision)
+
+    # The table: each country's network state, then its strongest app measures, longest in force
+    # first, ranked on the steps' own columns (a window), with the apps' names.
+    shown = steps
+    if not every_app:
+        order = [F("app").asc(nulls_first=True), F("rank").asc(), F("since").asc(), F("pk").asc()]
+        position = Window(RowNumber(), partition_by=[F("country_id")], order_by=order)
+        shown = steps.annotate(position=position).filter(position__lte=PAIRS_SHOWN + 1)
+    columns = ("country_id", "app__slug", "app__name", "kind", "features", "since", "since_precision", "scope")
+    for code, slug, *pair in shown.order_by("country_id", "rank", "since", "pk").values_list(*columns):
+        country = countries[code]
+        if slug is None:
+            country.network = tuple(pair[3:])  # since, precision, scope
+        elif len(country.shown) < PAIRS_SHOWN or every_app:
+            country.shown.append((slug, *pair))
+
+    for code, country in countries.items():
+        row = [(head, cells.get((code, head[0]))) for head in heads]
+        if any(state for _head, state in row):
+            country.matrix = mark_safe("".join(_cell(country, *head, state) for head, state in row))
+    return Picture(
+        sorted(countries.values(), key=lambda country: country.name),
+        list(columns_of.values()),
+        len(ranked) - len(columns_of),
+    )
+
+
+def _country_url(code):
+    return _country_pattern().replace("COUNTRY", code.lower())
+
+
+@lru_cache(maxsize=1)
+def _country_pattern():
+    return reverse("country-detail", args=["COUNTRY"])
+
+
+def _pair_url(code, slug):
+    """The pair's page: reverse() once, then the two parts put in (a call per cell costs more)."""
+    return escape(_pair_pattern().replace("COUNTRY", code.lower()).replace("APP", slug))
+
+
+@lru_cache(maxsize=1)
+def _pair_pattern():
+    return reverse("pair-detail", args=["COUNTRY", "APP"])
+
+
+def _cell(country, _app, slug, app_name, state):
+    """One matrix cell. Every text in it is escaped where it is made: the app's name in picture()
+    (heads), the country's here, the kind's label in _label; dates come from format_date."""
+    if state is None:
+        return "<td></td>"
+    kind, since, precision = state
+    label = _label(kind)
+    title = f"{app_name} in {escape(country.name)}: {label.lower()}"
+    return (
+        f'<td class="kind-{escape(kind)}"><a href="{_pair_url(country.code, slug)}" title="{title}">{label}</a>'
+        f'<span class="since">{format_date(since, precision)}</span></td>'
+    )
+
+
+@lru_cache(maxsize=32)
+def _label(kind):
+    return escape(short_kind(kind))
+
+
+def _pair_html(country, slug, name, kind, features, since, precision, scope):
+    """One app's line in the table, escaped as _cell is."""
+    hit = "" if not features or features[0] == "all" else ", ".join(FEATURE_LABELS.get(f, f) for f in features)
+    hit = f" ({escape(hit.lower())})" if hit else ""
+    where = f" ({escape(scope)})" if scope else ""
+    return (
+        f'<span class="status-pair"><a href="{_pair_url(country.code, slug)}">{escape(name)}</a>: '
+        f"{_label(kind).lower()}{hit} since {format_date(since, precision)}{where}</span>"
+    )
