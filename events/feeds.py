@@ -16,8 +16,8 @@ from django.utils.feedgenerator import Atom1Feed
 
 from events.dates import format_date
 from events.models import App, Country, Event
-from events.status import changes_between
 from events.status_query import ChangesQuery
+from events.status_steps import changes_between
 
 from .redirects import record_or_moved
 from .templatetags.tracker import period, short_kind
@@ -143,13 +143,8 @@ class StatusChangesFeed(Feed):
         return f"{reverse('status-changes')}?{urlencode(params)}"
 
     def items(self, obj):
-        events = Event.objects.public()
-        if obj["country"]:
-            events = events.filter(country_id__in=obj["country"])
-        changes = changes_between(obj["start"], obj["end"], events)
-        for change in changes:
-            change.day = change.on or obj["end"]  # a change the records cannot date: by the window's end
-        return sorted(changes, key=lambda change: change.day, reverse=True)[:FEED_LENGTH]
+        changes = changes_between(obj["start"], obj["end"], obj["country"])
+        return sorted(changes, key=lambda change: change.on, reverse=True)[:FEED_LENGTH]
 
     def item_title(self, item):
         what = item.app_name or "the network"
@@ -164,7 +159,7 @@ class StatusChangesFeed(Feed):
                 for when, state in (("was", item.before), ("now", item.after))
                 if state
             )
-        on = f" On {format_date(item.on, 'day')}." if item.on else ""
+        on = f" On {format_date(item.on, 'day')}."
         return clean_text(f"{said}.{on} Events: {', '.join(map(str, item.event_ids))}.")
 
     def item_link(self, item):
@@ -173,7 +168,7 @@ class StatusChangesFeed(Feed):
         return reverse("country-detail", args=[item.country.lower()])
 
     def item_guid(self, item):
-        on = item.on.isoformat() if item.on else "undated"
+        on = item.on.isoformat()
         app = item.app or "network"
         detail = f"/{item.corrected_event}" if item.corrected_event else ""
         return f"{reverse('status-changes')}#{item.country.lower()}-{app}-{item.change}-{on}{detail}"
@@ -181,7 +176,7 @@ class StatusChangesFeed(Feed):
     item_guid_is_permalink = False
 
     def item_updateddate(self, item):
-        return datetime.datetime.combine(item.day, datetime.time(), tzinfo=datetime.UTC)
+        return datetime.datetime.combine(item.on, datetime.time(), tzinfo=datetime.UTC)
 
     def item_categories(self, item):
         return [clean_line(name) for name in (CHANGE_WORDS[item.change], item.country_name, item.app_name) if name]

@@ -178,7 +178,7 @@ class Change:
     app_name: str | None
     before: PairStatus | None
     after: PairStatus | None
-    on: object = None  # the day it took effect (a correction: the day it was made); None when unknown
+    on: object = None  # the day it took effect (a correction: the day it was published)
     corrections: list = field(default_factory=list)  # corrected: [(label, old, new)]
     corrected_event: int | None = None
 
@@ -188,39 +188,6 @@ class Change:
         if self.corrected_event:
             return [self.corrected_event]
         return (self.after or self.before).event_ids
-
-
-def changes_between(start, end, events=None):
-    """[Change] between the state on `start` and that on `end` (both by status_on), by country then
-    app: a pair only on `end` was imposed, only on `start` lifted; a stronger kind is an escalation,
-    a weaker one an easing (WhatsApp in Russia: calls restricted, then fully blocked); and the
-    corrections made meanwhile to the measures that bear on a status (corrections_between)."""
-    before = {(p.country, p.app): p for p in status_on(start, events)}
-    after = {(p.country, p.app): p for p in status_on(end, events)}
-    changes = []
-    for key in before.keys() | after.keys():
-        old, new = before.get(key), after.get(key)
-        if old is None:
-            change, on = "imposed", new.since[0]
-        elif new is None:
-            change, on = "lifted", _stopped(old.measures)
-        elif RANK.get(new.kind, len(RANK)) < RANK.get(old.kind, len(RANK)):
-            change, on = "escalated", new.since[0]
-        elif RANK.get(new.kind, len(RANK)) > RANK.get(old.kind, len(RANK)):
-            change, on = "eased", _stopped(old.strongest)
-        else:
-            continue
-        pair = new or old
-        on = min(max(on, start), end) if on else None  # a measure recorded late took effect, for the map, in range
-        changes.append(Change(change, pair.country, pair.country_name, pair.app, pair.app_name, old, new, on))
-    changes += corrections_between(start, end, events)
-    return sorted(changes, key=lambda c: (c.country_name, c.app is None, (c.app_name or "").casefold(), c.change))
-
-
-def _stopped(measures):
-    """The day after the last of `measures` stopped being in force, or None if one never did."""
-    last_days = [m.last_day for m in measures]
-    return None if None in last_days else max(last_days) + timedelta(days=1)
 
 
 # The fields of a published measure whose correction changes what the status says.

@@ -36,7 +36,7 @@ from events.dates import shifted
 from events.models import App, Authority, Event, PairStep
 from events.models.event import active_on_condition
 from events.models.visibility import is_public
-from events.status import RANK, measures_of
+from events.status import RANK, Change, corrections_between, measures_of
 
 BATCH = 5000
 _deferred = threading.local()
@@ -319,11 +319,12 @@ class StoredPair:
     scope: str
     authorities: list
     ends_on: object
+    starts_on: object
     event_ids: list = field(default_factory=list)
 
 
 STEP_COLUMNS = ("id", "country_id", "country__name", "app_id", "app__slug", "app__name", "kind", "features",
-                "since", "since_precision", "scope", "authority_ids", "ends_on")  # fmt: skip
+                "since", "since_precision", "scope", "authority_ids", "ends_on", "starts_on")  # fmt: skip
 
 
 def steps_on(day):
@@ -355,6 +356,75 @@ def neighbouring_changes(day, steps=None):
     return (max(earlier) if earlier else None), (min(later) if later else None)
 
 
+def changes_between(start, end, countries=None):
+    """[status.Change] from `start` to `end`, by country, app and day: each day in between on which a
+    pair's strongest measure changes (from the state of the day before) is a change: imposed
+    (nothing before), lifted (nothing after), escalated to a stronger kind (WhatsApp in Russia:
+    calls restricted on 13 August 2025, fully blocked on 12 February 2026) or eased to a weaker
+    one; so a measure imposed and lifted within the two days shows as both. Then the corrections
+    published meanwhile (status.corrections_between). Read from the steps that overlap the two
+    days, with the events behind each change: a fixed number of queries."""
+    steps = PairStep.objects.filter(starts_on__lte=end).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    if countries:
+        steps = steps.filter(country_id__in=countries)
+    by_pair = {}
+    for pair in stored_pairs(list(steps.order_by("starts_on", "pk").values_list(*STEP_COLUMNS))):
+        by_pair.setdefault((pair.country, pair.app_id), []).append(pair)
+    found = []
+    for pair_steps in by_pair.values():
+        found += _changes_of(pair_steps, start, end)
+    _add_events(found, {(c.country, (c.after or c.before).app_id) for c in found})
+    events = Event.objects.public().filter(country_id__in=countries) if countries else None
+    found += corrections_between(start, end, events)
+    return sorted(found, key=lambda c: (c.country_name, c.app is None, (c.app_name or "").casefold(), c.on or end))
+
+
+def _changes_of(steps, start, end):
+    """The changes of one pair's steps (oldest first), on the days from after `start` to `end`."""
+    changes = []
+    for before, after in zip([None, *steps], [*steps, None], strict=True):
+        if after is not None:
+            day = after.starts_on
+            if before is not None and before.ends_on is not None and shifted(before.ends_on, days=1) != day:
+                changes += _change(before, None, shifted(before.ends_on, days=1), start, end)  # a gap: lifted
+                before = None
+            changes += _change(before, after, day, start, end)
+        elif before is not None and before.ends_on is not None:
+            changes += _change(before, None, shifted(before.ends_on, days=1), start, end)
+    return changes
+
+
+def _change(before, after, day, start, end):
+    if day is None or not start < day <= end:
+        return []
+    if before is None:
+        word = "imposed"
+    elif after is None:
+        word = "lifted"
+    elif RANK.get(after.kind, len(RANK)) != RANK.get(before.kind, len(RANK)):
+        word = "escalated" if RANK.get(after.kind, len(RANK)) < RANK.get(before.kind, len(RANK)) else "eased"
+    else:
+        return []  # the same kind: its features, start, scope or authorities changed, not its strength
+    pair = after or before
+    return [Change(word, pair.country, pair.country_name, pair.app, pair.app_name, before, after, day)]
+
+
+def _add_events(changes, pairs):
+    """Each change's events: the measures in force behind the state after it (before it, for a
+    lifting), from one read of the pairs' measures (two queries)."""
+    measures = {}
+    for country, _name, app, _slug, _app_name, measure in measures_of(_events_of(pairs)):
+        if (country, app) in pairs:
+            measures.setdefault((country, app), []).append(measure)
+    for change in changes:
+        state = change.after or change.before
+        day = change.on if change.after else change.on - timedelta(days=1)
+        state.event_ids = sorted(
+            m.id for m in measures.get((change.country, state.app_id), ())
+            if m.started_on <= day and (m.last_day is None or m.last_day >= day)
+        )  # fmt: skip
+
+
 def stored_pairs(rows):
     """[StoredPair] from rows of STEP_COLUMNS, with their authorities' names (one query)."""
     wanted = {pk for row in rows for pk in row[STEP_COLUMNS.index("authority_ids")]}
@@ -362,10 +432,10 @@ def stored_pairs(rows):
     names = {pk: (slug, name) for pk, slug, name in found}
     pairs = []
     for row in rows:
-        _id, country, country_name, app_id, app, app_name, kind, features, since, precision, scope, who, ends_on = row
+        _id, country, country_name, app_id, app, app_name, kind, features, since, precision, scope, who, *days = row
         authorities = [{"slug": slug, "name": name} for slug, name in sorted(names[pk] for pk in who if pk in names)]
         pairs.append(StoredPair(country, country_name, app_id, app, app_name, kind, features, (since, precision),
-                                scope, authorities, ends_on))  # fmt: skip
+                                scope, authorities, *days))  # fmt: skip
     return pairs
 
 

@@ -148,9 +148,19 @@ def test_the_pages_walk_every_pair_once(client, db):
 
 def test_changes_list_whatsapps_escalation_and_the_new_measures_of_late_2025(client, seed):
     body = client.get("/api/v1/status/changes/?from=2025-01-01&to=2026-06-30&country=ru").json()
-    changes = {r["app"]: r["change"] for r in body["results"]}
+    changes = [(r["app"], r["change"], r["on"]) for r in body["results"]]
     assert (body["from"], body["to"]) == ("2025-01-01", "2026-06-30")
-    assert changes == {"whatsapp": "imposed", "telegram": "imposed", "snapchat": "imposed", "facetime": "imposed"}
+    # Every change on the way, not only the difference between the two days.
+    assert [c for c in changes if c[0] == "whatsapp"] == [
+        ("whatsapp", "imposed", "2025-08-13"),
+        ("whatsapp", "escalated", "2026-02-12"),
+    ]
+    assert {app for app, change, _on in changes if change == "imposed"} == {
+        "whatsapp",
+        "telegram",
+        "snapchat",
+        "facetime",
+    }
     body = client.get("/api/v1/status/changes/?from=2025-12-31&to=2026-03-01").json()
     whatsapp = next(r for r in body["results"] if r["app"] == "whatsapp")
     assert whatsapp["change"] == "escalated"

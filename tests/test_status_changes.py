@@ -8,8 +8,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import Event
-from events.status import changes_between
-from events.status_steps import neighbouring_changes
+from events.status_steps import changes_between, neighbouring_changes
 from tests.factories import AppFactory, EventFactory, country
 from tests.test_feeds import ATOM
 
@@ -182,3 +181,17 @@ def test_the_api_says_when_each_change_took_effect(client, db):
     csv = b"".join(response.streaming_content).decode()
     assert csv.splitlines()[0].endswith(",events,on,corrections")
     assert Event.objects.count() == 2
+
+
+def test_a_measure_imposed_and_lifted_between_the_two_days_shows_as_both(client, db):
+    """A three-day shutdown in the middle of a year is what "what changed this year?" asks for,
+    though the two days alone look the same."""
+    EventFactory(apps=[], kind="network_shutdown", country=country("IQ"), started_on=date(2025, 6, 1),
+                 ended_on=date(2025, 6, 3))  # fmt: skip
+    changes = [(c.country, c.app, c.change, c.on) for c in changes_between(date(2025, 1, 1), date(2025, 12, 31))]
+    assert changes == [("IQ", None, "imposed", date(2025, 6, 1)), ("IQ", None, "lifted", date(2025, 6, 4))]
+    lifted = changes_between(date(2025, 1, 1), date(2025, 12, 31))[1]
+    assert lifted.event_ids == lifted.before.event_ids != []  # the lifting names the measure that ended
+    page = client.get("/status/changes/?from=2025-01-01&to=2025-12-31").content.decode()
+    assert '<strong>Imposed</strong> <span class="muted">on 1 June 2025</span>: the network' in page
+    assert '<strong>Lifted</strong> <span class="muted">on 4 June 2025</span>: the network' in page

@@ -21,9 +21,10 @@ from events.dates import format_date, shifted
 from events.filters import parameter_errors
 from events.models import App, Country, Event, Source
 from events.redirects import record_or_moved
-from events.status import changes_between, pair_history
+from events.status import pair_history
 from events.status_picture import picture
 from events.status_query import REGIONS, ChangesQuery, StatusQuery
+from events.status_steps import changes_between
 
 from .meta import PageMeta, render_context
 
@@ -122,10 +123,7 @@ def status_changes(request):
         context = {"errors": errors, "start": request.GET.get("from", ""), "end": request.GET.get("to", "")}
         return render(request, "events/status_changes.html", render_context(request, meta, **context), status=400)
     days = {"from": wanted["start"], "to": wanted["end"]}
-    events = Event.objects.public()
-    if wanted["country"]:
-        events = events.filter(country_id__in=wanted["country"])
-    changes = changes_between(days["from"], days["to"], events)
+    changes = changes_between(days["from"], days["to"], wanted["country"])
     sources = sources_of({pk for change in changes for pk in change.event_ids})
     groups = {}
     for change in changes:

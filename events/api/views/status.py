@@ -5,9 +5,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from events.models import App, Event
-from events.status import changes_between
 from events.status_query import REGIONS, ChangesQuery, StatusQuery
-from events.status_steps import STEP_COLUMNS, stored_pairs, with_events
+from events.status_steps import STEP_COLUMNS, changes_between, stored_pairs, with_events
 
 from ..base import ApiView, BodyETag, raise_if
 from ..export import BATCH, keyset_batches, stream_csv
@@ -132,17 +131,13 @@ class CorrectionOut(serializers.Serializer):
 
 class ChangeOut(serializers.Serializer):
     change = serializers.ChoiceField(choices=["imposed", "lifted", "escalated", "eased", "corrected"])
-    on = serializers.DateField(
-        allow_null=True,
-        help_text="The day it took effect (for `corrected`, the day the correction was published); null "
-        "when the records do not say (a measure that stopped counting without an end date).",
-    )
+    on = serializers.DateField(help_text="The day it took effect (`corrected`: the day the correction was published).")
     country = serializers.CharField()
     country_name = serializers.CharField()
     app = serializers.CharField(allow_null=True)
     app_name = serializers.CharField(allow_null=True)
-    before = StatusOut(allow_null=True, help_text="The state on `from`; null when it had none or for `corrected`.")
-    after = StatusOut(allow_null=True, help_text="The pair's state on `to`; null when lifted or for `corrected`.")
+    before = StatusOut(allow_null=True, help_text="The state the day before; null when imposed or for `corrected`.")
+    after = StatusOut(allow_null=True, help_text="The state from `on`; null when lifted or for `corrected`.")
     events = serializers.ListField(child=serializers.IntegerField(), help_text="The events behind the change.")
     corrections = CorrectionOut(many=True, help_text="For `corrected`: the fields changed; otherwise empty.")
 
@@ -168,7 +163,7 @@ def change_record(change):
         "app_name": change.app_name,
         "before": record(change.before) if change.before else None,
         "after": record(change.after) if change.after else None,
-        "on": change.on.isoformat() if change.on else None,
+        "on": change.on.isoformat(),
         "events": change.event_ids,
         "corrections": [{"field": label, "before": old, "after": new} for label, old, new in change.corrections],
     }
@@ -177,9 +172,10 @@ def change_record(change):
 @extend_schema(
     tags=["status"],
     summary="What changed between two days",
-    description="Each country and app whose state differs between `from` and `to` (by the rule of "
-    "/api/v1/status/): `imposed` (no measure on `from`), `lifted` (none on `to`), `escalated` (a stronger "
-    "kind) or `eased` (a weaker one), with both states and the day it took effect; and `corrected`: a "
+    description="Every change of a country and app's strongest measure (by the rule of /api/v1/status/) "
+    "on the days after `from` up to `to`, by country, app and day: `imposed` (no measure the day before), "
+    "`lifted` (none from that day), `escalated` (a stronger kind) or `eased` (a weaker one), with the states "
+    "before and after and the day (`on`); a measure imposed and lifted in between shows as both. And `corrected`: a "
     "published correction, made between the two days, to a field of a measure that bears on a status "
     "(country, apps, owner, kind, features, status, dates, scope, authority), one record per pair the "
     "measure applies to, with the fields changed. `to` defaults to today, `from` to a year before it.",
@@ -204,10 +200,7 @@ class StatusChanges(BodyETag, ApiView):
         query = ChangesQuery.of(params)
         raise_if({} if query.is_valid() else query.parameter_errors())
         wanted = query.cleaned_data
-        events = Event.objects.public()
-        if wanted["country"]:
-            events = events.filter(country_id__in=wanted["country"])
-        records = [change_record(c) for c in changes_between(wanted["start"], wanted["end"], events)]
+        records = [change_record(c) for c in changes_between(wanted["start"], wanted["end"], wanted["country"])]
         if request.accepted_renderer.format == "csv":
             name = f"tracker-status-changes-{wanted['start']}-{wanted['end']}.csv"
             return stream_csv(name, CHANGES_HEADER, [[change_csv_row(r) for r in records]])
