@@ -127,7 +127,8 @@ class StatusChangesFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
-        return ChangesQuery.read(request.GET)[0]  # the feed's one object: {start, end, country}
+        wanted = ChangesQuery.read(request.GET)[0]  # the feed's one object: {start, end, country}
+        return {**wanted, "base": request.build_absolute_uri(reverse("status-changes"))}
 
     def title(self, obj):
         start, end = (format_date(obj[name], "day") for name in ("start", "end"))
@@ -143,8 +144,14 @@ class StatusChangesFeed(Feed):
         return f"{reverse('status-changes')}?{urlencode(params)}"
 
     def items(self, obj):
-        changes = changes_between(obj["start"], obj["end"], obj["country"])
-        return sorted(changes, key=lambda change: change.on, reverse=True)[:FEED_LENGTH]
+        changes = sorted(changes_between(obj["start"], obj["end"], obj["country"]), key=lambda c: c.on, reverse=True)
+        for change in changes[:FEED_LENGTH]:
+            # An absolute IRI, as Atom asks, naming the pair, the change and its day: the same
+            # change keeps its id whatever the window.
+            detail = f"-{change.corrected_event}" if change.corrected_event else ""
+            what = f"{change.country.lower()}-{change.app or 'network'}-{change.change}-{change.on.isoformat()}"
+            change.guid = f"{obj['base']}#{what}{detail}"
+        return changes[:FEED_LENGTH]
 
     def item_title(self, item):
         what = item.app_name or "the network"
@@ -168,10 +175,7 @@ class StatusChangesFeed(Feed):
         return reverse("country-detail", args=[item.country.lower()])
 
     def item_guid(self, item):
-        on = item.on.isoformat()
-        app = item.app or "network"
-        detail = f"/{item.corrected_event}" if item.corrected_event else ""
-        return f"{reverse('status-changes')}#{item.country.lower()}-{app}-{item.change}-{on}{detail}"
+        return item.guid
 
     item_guid_is_permalink = False
 

@@ -125,6 +125,7 @@ def test_the_changes_feed_is_atom_with_one_entry_per_change(client, db):
         first.find(f"{ATOM}summary").text
     )
     ids = {entry.find(f"{ATOM}id").text for entry in entries}
+    assert "http://testserver/status/changes/#ru-whatsapp-escalated-2026-02-12" in ids  # absolute, as Atom asks
     later = lxml.etree.fromstring(client.get("/status/changes/feed/?from=2026-01-01&to=2026-06-01").content)
     assert ids == {entry.find(f"{ATOM}id").text for entry in later.findall(f"{ATOM}entry")}  # stable ids
     iran = lxml.etree.fromstring(client.get("/status/changes/feed/?from=2025-12-31&to=2026-03-01&country=IR").content)
