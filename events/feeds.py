@@ -148,7 +148,8 @@ class StatusChangesFeed(Feed):
         for change in changes[:FEED_LENGTH]:
             # An absolute IRI, as Atom asks, naming the pair, the change and its day: the same
             # change keeps its id whatever the window.
-            detail = f"-{change.corrected_event}" if change.corrected_event else ""
+            # Two corrections of one event in a day are two entries.
+            detail = f"-{change.corrected_event}-{change.corrected_at:%H%M%S}" if change.corrected_event else ""
             what = f"{change.country.lower()}-{change.app or 'network'}-{change.change}-{change.on.isoformat()}"
             change.guid = f"{obj['base']}#{what}{detail}"
         return changes[:FEED_LENGTH]

@@ -24,6 +24,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from events.dates import shifted
 from events.models import App, Event
 from events.models.event import active_on_condition
 from events.models.review import ReviewState
@@ -142,7 +143,7 @@ def measures_of(events):
     none; the network (app None) for a shutdown, whatever apps it names. Two queries."""
     events = events.exclude(status=Event.Status.ANNOUNCED).order_by()
     # App-level measures and network shutdowns: one row per (event, app), or per event without one.
-    rows = events.exclude(owner__isnull=False, apps__isnull=True).values_list(
+    rows = events.exclude(~Q(kind=K.NETWORK_SHUTDOWN) & Q(owner__isnull=False, apps__isnull=True)).values_list(
         *MEASURE_COLUMNS, "apps__id", "apps__slug", "apps__name"
     )
     seen_shutdowns = set()
@@ -181,6 +182,7 @@ class Change:
     on: object = None  # the day it took effect (a correction: the day it was published)
     corrections: list = field(default_factory=list)  # corrected: [(label, old, new)]
     corrected_event: int | None = None
+    corrected_at: object = None  # when the correction was saved
 
     @property
     def event_ids(self):
@@ -222,7 +224,8 @@ def corrections_between(start, end, events=None):
         for day, revision in changed[pk]:
             wanted = [change for name, change in zip(revision.fields, revision.changes, strict=True)
                       if name in STATUS_FIELDS]  # fmt: skip
-            corrections.append(Change("corrected", country, country_name, app, app_name, None, None, day, wanted, pk))
+            change = Change("corrected", country, country_name, app, app_name, None, None, day, wanted, pk, revision.at)
+            corrections.append(change)
     return corrections
 
 
@@ -253,8 +256,13 @@ class Step:
     events: list
 
 
-def pair_history(country, app):
-    """[Step] of one (country, app) pair from its first measure to today, oldest first (one query).
+PAIR_DAYS = 40  # the days of change a pair's page reads at a time, the latest first; "earlier" pages on
+
+
+def pair_history(country, app, before=None):
+    """([Step], earlier): one (country, app) pair's steps, oldest first, from the last PAIR_DAYS
+    days of change before `before` (up to today when None); `earlier` is the first of those days
+    when older ones exist (the page's "earlier steps" link), else None. One query.
 
     The measures are the pair's: the country's published events naming the app, and its owner's
     measures naming no app. A step starts on each day a measure starts or stops being in force
@@ -263,23 +271,28 @@ def pair_history(country, app):
     has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
     names_app = Q(Exists(Event.apps.through.objects.filter(event_id=OuterRef("pk"), app_id=app.pk)))
     owner_level = Q(owner_id=app.owner_id) & ~Q(Exists(has_app)) if app.owner_id else Q(pk__in=[])
+    last = shifted(before, days=-1) if before else timezone.localdate()
+    if last is None:
+        return [], None  # nothing comes before 1 January of year 1
+    last = min(last, timezone.localdate())
     events = list(
         Event.objects.public()
-        .filter(country_id=country.code)
+        .filter(country_id=country.code, started_on__lte=last)
         .filter(names_app | owner_level)
         .exclude(kind=K.NETWORK_SHUTDOWN)
         .select_related("authority")
         .order_by("started_on", "id")
     )
-    today = timezone.localdate()
     days = set()
     for event in events:
         days.add(event.started_on)
-        last = event.ended_on or (event.last_confirmed_on or event.started_on if event.status == "unknown" else None)
-        if last and last < today:
-            days.add(last + timedelta(days=1))
+        stop = event.ended_on or (event.last_confirmed_on or event.started_on if event.status == "unknown" else None)
+        if stop and stop < last:
+            days.add(stop + timedelta(days=1))
+    days = sorted(d for d in days if d <= last)
+    earlier = days[-PAIR_DAYS] if len(days) > PAIR_DAYS else None
     steps = []
-    for day in sorted(d for d in days if d <= today):
+    for day in days[-PAIR_DAYS:]:
         in_force = [event for event in events if event.in_force_on(day)]
         pair = None
         if in_force:
@@ -288,7 +301,7 @@ def pair_history(country, app):
         if steps and steps[-1][0] == state and {e.pk for e in steps[-1][1].events} == {e.pk for e in in_force}:
             continue
         steps.append((state, Step(day, pair, in_force)))
-    return [step for _state, step in steps]
+    return [step for _state, step in steps], earlier
 
 
 def _measure(event):

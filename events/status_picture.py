@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape  # the standard library's: Django's escape() costs more per cell, same output
 
-from django.db.models import Count, F, Min, Window
+from django.db.models import Case, Count, F, Min, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -101,7 +101,8 @@ def picture(steps, names, every_app=False):
     # first, ranked on the steps' own columns (a window), with the apps' names.
     shown = steps
     if not every_app:
-        order = [F("app").asc(nulls_first=True), F("rank").asc(), F("since").asc(), F("pk").asc()]
+        network_first = Case(When(app__isnull=True, then=Value(0)), default=Value(1))
+        order = [network_first.asc(), F("rank").asc(), F("since").asc(), F("pk").asc()]
         position = Window(RowNumber(), partition_by=[F("country_id")], order_by=order)
         shown = steps.annotate(position=position).filter(position__lte=PAIRS_SHOWN + 1)
     columns = ("country_id", "app__slug", "app__name", "kind", "features", "since", "since_precision", "scope")

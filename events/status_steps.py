@@ -23,10 +23,10 @@ import heapq
 import threading
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -126,7 +126,24 @@ def refresh(pairs):
     if getattr(_deferred, "pairs", None) is not None:
         _deferred.pairs |= pairs
         return
+    _lock({country for country, _app in pairs})
     _write(pairs, measures_of(_events_of(pairs)))
+
+
+LOCKS = 7_291_101  # the advisory lock space of the steps (any constant; pg_advisory_xact_lock(space, key))
+
+
+def _lock(countries):
+    """On PostgreSQL, one writer of a country's steps at a time until its transaction ends:
+    without it two edits of one pair read the measures each without the other's change, and both
+    delete and write its steps (twice the rows, or the older answer). Taken in a fixed order, so
+    two writers of several countries cannot wait on each other. SQLite lets one writer in anyway."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for code in sorted(countries):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [LOCKS, code])
 
 
 def _events_of(pairs):
@@ -136,13 +153,14 @@ def _events_of(pairs):
     apps = {app for _country, app in pairs if app}
     owners = App.objects.filter(pk__in=apps, owner__isnull=False).values("owner_id")
     no_app = ~Exists(Event.apps.through.objects.filter(event_id=OuterRef("pk")))
+    networks = {country for country, app in pairs if app is None}
     return (
         Event.objects.public()
         .filter(country_id__in=countries)
         .filter(
             Exists(Event.apps.through.objects.filter(event_id=OuterRef("pk"), app_id__in=apps))
             | (Q(owner_id__in=owners) & no_app)
-            | Q(kind=Event.Kind.NETWORK_SHUTDOWN)
+            | Q(kind=Event.Kind.NETWORK_SHUTDOWN, country_id__in=networks)
         )
     )
 
@@ -152,15 +170,24 @@ def rebuild():
     PairStep.objects.all().delete()
     countries = Event.objects.public().order_by("country_id").values_list("country_id", flat=True).distinct()
     for code in list(countries):
+        _lock({code})
         _write(set(), measures_of(Event.objects.public().filter(country_id=code)), every_pair=True)
     return PairStep.objects.count()
 
 
-def build_if_missing(using="default", **kwargs):
+def build_if_missing(using="default", apps=None, **kwargs):
     """After `migrate`: a database with published events and no steps yet (one that predates them)
-    gets them, so that no upgrade serves an empty map. Two cheap queries otherwise."""
-    if Event.objects.using(using).public().exists() and not PairStep.objects.using(using).exists():
-        rebuild()
+    gets them, so that no upgrade serves an empty map. Two cheap queries otherwise; nothing after
+    a migration back to before the steps (`apps` is the state migrated to)."""
+    try:
+        apps.get_model("events", "PairStep")
+    except LookupError:
+        return
+    if using != "default":
+        return  # the steps are written where the models write (a replica copies them)
+    if Event.objects.public().exists() and not PairStep.objects.exists():
+        with transaction.atomic():
+            rebuild()
 
 
 def _write(pairs, measures, every_pair=False):
@@ -168,11 +195,12 @@ def _write(pairs, measures, every_pair=False):
     for country, _name, app, _slug, _app_name, measure in measures:
         if every_pair or (country, app) in pairs:
             by_pair.setdefault((country, app), []).append(measure)
-    if pairs:
-        wanted = Q()
-        for country, app in pairs:
-            wanted |= Q(country_id=country, app_id=app) if app else Q(country_id=country, app__isnull=True)
-        PairStep.objects.filter(wanted).delete()
+    by_country = {}
+    for country, app in pairs:
+        by_country.setdefault(country, set()).add(app)
+    for country, apps in by_country.items():  # one DELETE a country: an OR of every pair grows too long
+        network = Q(app__isnull=True) if None in apps else Q(pk__in=[])
+        PairStep.objects.filter(Q(country_id=country) & (Q(app_id__in=apps - {None}) | network)).delete()
     rows = [
         _step(country, app, start, end, state)
         for (country, app), found in by_pair.items()
@@ -197,6 +225,8 @@ def deferred():
     if outer is not None:
         yield
         return
+    # Outside a transaction a failure in the block would leave the steps unwritten for good.
+    assert transaction.get_connection().in_atomic_block, "status_steps.deferred() needs a transaction"
     _deferred.pairs = set()
     try:
         yield
@@ -226,12 +256,12 @@ def pairs_of_events(events):
 
 
 def pairs_of_apps(app_ids):
-    """{(country, app)} of the countries where a measure names one of `app_ids` or an owner-level
-    measure of its owner applies: every pair an app's owner or publicity bears on."""
+    """{(country, app)} of the countries where an owner-level measure of one of `app_ids`' owners
+    applies: the pairs an app's owner or its being public bears on (the measures that name it do
+    not depend on either)."""
     if not app_ids:
         return set()
-    named = Event.apps.through.objects.filter(app_id__in=app_ids).values_list("event__country_id", "app_id")
-    pairs = set(named)
+    pairs = set()
     no_app = ~Exists(Event.apps.through.objects.filter(event_id=OuterRef("pk")))
     owners = dict(App.objects.filter(pk__in=app_ids, owner__isnull=False).values_list("pk", "owner_id"))
     owner_level = Event.objects.filter(no_app, owner_id__in=set(owners.values())).values_list("country_id", "owner_id")
@@ -268,6 +298,8 @@ def _event_after(sender, instance, **kwargs):
 def _apps_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("pre_remove", "pre_clear", "post_add", "post_remove", "post_clear"):
         return
+    if pk_set is not None and not pk_set:
+        return  # add() of what was linked already, remove() of what was not: nothing changes
     events = Event.objects.filter(apps=instance) if reverse else Event.objects.filter(pk=instance.pk)
     if reverse and pk_set:
         events = Event.objects.filter(pk__in=pk_set)
@@ -277,6 +309,12 @@ def _apps_changed(sender, instance, action, reverse, pk_set, **kwargs):
     pairs = getattr(instance, "_status_pairs", set()) | pairs_of_events(events)
     instance._status_pairs = set()
     refresh(pairs)
+
+
+def _app_deleting(sender, instance, **kwargs):
+    """An app's own steps go with it (the foreign key cascades); an event that named only it and
+    targets an owner becomes an owner-level measure of that owner's apps."""
+    instance._status_pairs = pairs_of_events(Event.objects.filter(apps=instance))
 
 
 def _app_before(sender, instance, **kwargs):
@@ -290,6 +328,12 @@ def _app_after(sender, instance, **kwargs):
     refresh(pairs | pairs_of_apps({instance.pk}))
 
 
+def _app_deleted(sender, instance, **kwargs):
+    pairs = getattr(instance, "_status_pairs", set())
+    instance._status_pairs = set()
+    refresh({(country, app) for country, app in pairs if app != instance.pk})  # its own steps are gone
+
+
 def connect_signals():
     pre_save.connect(_event_before, sender=Event, dispatch_uid="status-event-before")
     pre_delete.connect(_event_before, sender=Event, dispatch_uid="status-event-before-delete")
@@ -298,6 +342,8 @@ def connect_signals():
     m2m_changed.connect(_apps_changed, sender=Event.apps.through, dispatch_uid="status-event-apps")
     pre_save.connect(_app_before, sender=App, dispatch_uid="status-app-before")
     post_save.connect(_app_after, sender=App, dispatch_uid="status-app-after")
+    pre_delete.connect(_app_deleting, sender=App, dispatch_uid="status-app-deleting")
+    post_delete.connect(_app_deleted, sender=App, dispatch_uid="status-app-deleted")
 
 
 # ---- reading them ------------------------------------------------------------------------------
@@ -416,13 +462,19 @@ def _add_events(changes, pairs):
     for country, _name, app, _slug, _app_name, measure in measures_of(_events_of(pairs)):
         if (country, app) in pairs:
             measures.setdefault((country, app), []).append(measure)
-    for change in changes:
-        state = change.after or change.before
-        day = change.on if change.after else change.on - timedelta(days=1)
-        state.event_ids = sorted(
+
+    def in_force(state, day):
+        return sorted(
             m.id for m in measures.get((change.country, state.app_id), ())
             if m.started_on <= day and (m.last_day is None or m.last_day >= day)
         )  # fmt: skip
+
+    for change in changes:
+        # A step is the state after one change and before the next: each change has copies.
+        if change.before:
+            change.before = replace(change.before, event_ids=in_force(change.before, change.on - timedelta(days=1)))
+        if change.after:
+            change.after = replace(change.after, event_ids=in_force(change.after, change.on))
 
 
 def stored_pairs(rows):

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from events.models import Event
+from events.status import PAIR_DAYS
 from tests.factories import AppFactory, EventFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +56,32 @@ def test_the_status_table_links_the_pairs(client, seed):
 def test_country_and_app_pages_link_their_pairs(client, seed):
     assert 'href="/countries/ru/apps/whatsapp/"' in client.get("/countries/ru/").content.decode()
     assert 'href="/countries/ru/apps/whatsapp/"' in client.get("/apps/whatsapp/").content.decode()
+
+
+def test_a_long_history_pages_by_its_days_of_change(client, db):
+    """A pair with years of measures (a million events make thousands) reads the latest days of
+    change, with a link to the earlier ones, rather than every day at once."""
+    app = AppFactory(slug="long")
+    for year in range(1980, 2026):  # 46 measures, each lifted at the end of June: 92 days of change
+        EventFactory(apps=[app], country=country("TR"), started_on=date(year, 1, 1), ended_on=date(year, 6, 30),
+                     status="lifted")  # fmt: skip
+    page = client.get("/countries/tr/apps/long/").content.decode()
+    days = [day for day, _state in steps(page)]
+    assert len(days) == PAIR_DAYS and days[-1] == "1 July 2025"
+    first = re.search(r'<a href="\?before=([0-9-]+)">← Earlier steps</a>', page).group(1)
+    assert first == "2006-01-01"  # the first day shown
+    earlier = client.get(f"/countries/tr/apps/long/?before={first}").content.decode()
+    assert [day for day, _state in steps(earlier)][-1] == "1 July 2005"
+    assert '<a href="?">The latest steps</a>' in earlier
+    assert client.get("/countries/tr/apps/long/?before=0001-01-01").status_code == 200
+    for query in ("before=2025-13-01", "before=", "colour=red"):
+        assert client.get(f"/countries/tr/apps/long/?{query}").status_code == 400, query
+
+
+def test_a_step_with_many_events_links_the_rest(client, db):
+    app = AppFactory(slug="crowded")
+    for n in range(15):
+        EventFactory(apps=[app], country=country("TR"), title=f"Measure {n}", started_on=date(2024, 1, 1))
+    page = client.get("/countries/tr/apps/crowded/").content.decode()
+    assert page.count("Measure ") == 12
+    assert 'active_on=2024-01-01">and 3 more in force that day</a>' in page

@@ -166,3 +166,12 @@ def test_markup_in_the_records_is_shown_as_text_in_the_matrix_and_the_table(clie
     assert "&lt;b id=&quot;x&quot;&gt;App&lt;/b&gt;</a>: feature restriction (voice calls)" in page
     assert "(&lt;script&gt;alert(&quot;scope&quot;)&lt;/script&gt;)" in page
     assert 'title="&lt;b id=&quot;x&quot;&gt;App&lt;/b&gt; in Iran: feature restriction"' in page  # the matrix
+
+
+def test_the_table_lists_a_countrys_strongest_measures_first(client, db):
+    weak = [AppFactory(name=f"Weak {n:02}") for n in range(PAIRS_SHOWN)]
+    EventFactory(apps=weak, country=country("IR"), kind="app_store_removal", features=["app_store"])
+    EventFactory(apps=[AppFactory(name="Zzz blocked")], country=country("IR"))  # the strongest, made last
+    page = client.get("/status/?on=2026-03-01").content.decode()
+    assert "Zzz blocked</a>: full block since" in page
+    assert "and 1 more app</a>" in page

@@ -103,6 +103,39 @@ def test_shutdowns_and_unknown_measures_and_the_calendars_ends(db):
     assert not PairStep.objects.filter(country="TR").exists()
 
 
+def test_deleting_an_app_makes_the_events_that_named_only_it_owner_level(db):
+    meta = OwnerFactory(slug="meta")
+    facebook, threads = AppFactory(slug="facebook", owner=meta), AppFactory(slug="threads", owner=meta)
+    EventFactory(apps=[facebook], started_on=date(2022, 3, 4))
+    EventFactory(apps=[threads], owner=meta, kind="legal_designation", started_on=date(2024, 1, 1))
+    assert_agree()
+    threads.delete()  # the designation now names no app: it applies to all of Meta's public apps
+    assert_agree()
+    assert PairStep.objects.filter(app=facebook, kind="full_block").exists()
+
+
+def test_a_shutdown_against_an_owner_is_still_a_state_of_the_network(db):
+    EventFactory(apps=[], owner=OwnerFactory(), kind="network_shutdown", country=country("IQ"))
+    assert_agree()
+    assert PairStep.objects.filter(country="IQ", app__isnull=True).exists()
+
+
+def test_each_change_names_its_own_events(db):
+    app = AppFactory()
+    first = EventFactory(apps=[app], kind="feature_restriction", features=["voice_calls"], started_on=date(2025, 1, 1),
+                         ended_on=date(2025, 12, 31))  # fmt: skip
+    block = EventFactory(apps=[app], started_on=date(2025, 6, 1), ended_on=date(2025, 9, 30))
+    changes = status_steps.changes_between(date(2024, 12, 31), date(2026, 6, 30))
+    assert [(c.change, c.on, c.event_ids) for c in changes] == [
+        ("imposed", date(2025, 1, 1), [first.pk]),
+        ("escalated", date(2025, 6, 1), [first.pk, block.pk]),
+        ("eased", date(2025, 10, 1), [first.pk]),
+        ("lifted", date(2026, 1, 1), [first.pk]),
+    ]
+    escalated = changes[1]
+    assert escalated.before.event_ids == [first.pk] and escalated.after.event_ids == [first.pk, block.pk]
+
+
 # The seed story is loaded once for the rest of the module (tests/conftest.py): these come last.
 
 

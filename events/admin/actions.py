@@ -7,13 +7,17 @@ the user lacks, via EventAdmin.has_publish_permission); the rules themselves are
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 
+from events import status_steps
 from events.models import Event
 
 State = Event.ReviewState
 
 
+@transaction.atomic
+@status_steps.deferred()  # the pairs' steps written once, after the last event
 def transition(modeladmin, request, queryset, target, done):
     """Move every selected event to `target`; report how many moved and, one by one, why others did not."""
     moved = 0

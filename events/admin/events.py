@@ -2,11 +2,13 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from events import status_steps
 from events.models import App, Event, Statement, review
 
 from .actions import REVIEW_ACTIONS
@@ -59,6 +61,11 @@ class EventAdmin(BulkEntryMixin, HistoryAdmin):
     """Events: edited on one page, reviewed before publication, imported and exported in bulk."""
 
     form = EventAdminForm
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(), status_steps.deferred():  # the steps written once, not per event
+            super().delete_queryset(request, queryset)
+
     change_form_template = "admin/events/event/change_form.html"
     inlines = [StatementInline]
     autocomplete_fields = ("country", "apps", "owner", "authority", "promoted_alternative", "related", "sources")

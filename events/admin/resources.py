@@ -33,6 +33,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from events import status_steps
 from events.bulk import LINKS, create_events
 from events.importers.limits import READ_ERRORS, FileTooLarge, capped, check_archive, check_size
 from events.models import App, Authority, Country, Event, Owner, Source, review
@@ -207,10 +208,11 @@ class EventResource(SpreadsheetSafe, resources.ModelResource):
         """Changed events one by one: a save each, with history, and their links set."""
         if self.update_instances and (using_transactions or not dry_run):
             try:
-                for instance in self.update_instances:
-                    instance.save()
-                    for name, values in instance.import_links.items():
-                        getattr(instance, name).set(values)
+                with status_steps.deferred():  # the pairs' steps written once, after the last row
+                    for instance in self.update_instances:
+                        instance.save()
+                        for name, values in instance.import_links.items():
+                            getattr(instance, name).set(values)
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
             finally:

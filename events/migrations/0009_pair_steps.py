@@ -39,7 +39,6 @@ class Migration(migrations.Migration):
                 ('since_precision', models.CharField(max_length=10)),
                 ('scope', models.TextField(blank=True, help_text='Blank: nationwide; else the regions or networks named.')),
                 ('authority_ids', models.JSONField(default=list, help_text='Who ordered the strongest measures.')),
-                ('event_ids', models.JSONField(default=list, help_text='Every measure in force.')),
                 ('app', models.ForeignKey(help_text='Null: the network.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='events.app')),
                 ('country', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='events.country')),
             ],

@@ -11,7 +11,8 @@ from django.db import models
 
 
 class PairStep(models.Model):
-    """The state of one pair from `starts_on` to `ends_on`: kind, features, since, scope, who, which events."""
+    """The state of one pair from `starts_on` to `ends_on`: kind, features, since, scope and who ordered it
+    (the events behind it are read when needed: status_steps.with_events)."""
 
     country = models.ForeignKey("events.Country", on_delete=models.CASCADE, related_name="+")
     app = models.ForeignKey(
@@ -26,7 +27,6 @@ class PairStep(models.Model):
     since_precision = models.CharField(max_length=10)
     scope = models.TextField(blank=True, help_text="Blank: nationwide; else the regions or networks named.")
     authority_ids = models.JSONField(default=list, help_text="Who ordered the strongest measures.")
-    event_ids = models.JSONField(default=list, help_text="Every measure in force.")
 
     class Meta:
         indexes = [

@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponseRedirect
+from django import forms
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from events.models import App, Country, Event, Source
 from events.redirects import record_or_moved
 from events.status import pair_history
 from events.status_picture import picture
-from events.status_query import REGIONS, ChangesQuery, StatusQuery
+from events.status_query import DATE_ERRORS, REGIONS, ChangesQuery, StatusQuery
 from events.status_steps import changes_between
 
 from .meta import PageMeta, render_context
@@ -161,18 +162,37 @@ def sources_of(event_ids):
     return found
 
 
+EVENTS_PER_STEP = 12  # a step's events on the pair's page; the timeline lists them all
+
+
+class PairQuery(forms.Form):
+    before = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+
+
 def pair_page(request, code, slug):
     """/countries/<code>/apps/<slug>/: one app's history in one country, as steps (events/status.py)."""
     country = Country.objects.filter(code=code.upper()).first()
     if country is None:
         raise Http404("No country has this ISO 3166-1 alpha-2 code.")
     app = record_or_moved(App.objects.public(), slug, request)
-    steps = pair_history(country, app)
+    errors = parameter_errors(request.GET, {"before"})
+    query = PairQuery(request.GET)
+    if not errors and not query.is_valid():
+        errors = {name: list(messages) for name, messages in query.errors.items()}
+    if errors:
+        message = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    before = query.cleaned_data["before"]
+    steps, earlier = pair_history(country, app, before)
     promoted = {e.promoted_alternative_id for step in steps for e in step.events if e.promoted_alternative_id}
+    for step in steps:
+        step.shown, step.more = step.events[:EVENTS_PER_STEP], max(len(step.events) - EVENTS_PER_STEP, 0)
     context = {
         "country": country,
         "app": app,
         "steps": steps,
+        "earlier": earlier,
+        "later": before,
         "promoted": list(App.objects.public().filter(pk__in=promoted)),
     }
     meta = PageMeta(
