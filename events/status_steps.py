@@ -180,7 +180,8 @@ def build_if_missing(using="default", apps=None, **kwargs):
     gets them, so that no upgrade serves an empty map. Two cheap queries otherwise; nothing after
     a migration back to before the steps (`apps` is the state migrated to)."""
     try:
-        apps.get_model("events", "PairStep")
+        if apps is not None:  # flush (the test runner's) sends no state: the models are current
+            apps.get_model("events", "PairStep")
     except LookupError:
         return
     if using != "default":
