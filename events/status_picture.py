@@ -2,14 +2,14 @@
 
 At a million events a day has some fifty thousand pairs in force: the page cannot load them all
 and stay fast, and no reader could take in a list of them. So the database sums them up and the
-page reads only what it shows, in five queries whatever the number of pairs:
+page reads only what it shows, in six queries whatever the number of pairs (seven on PostgreSQL):
 
 - per country: its strongest app measure (the map's shade) and how many apps;
 - per app: in how many countries (the matrix's columns are the MATRIX_APPS restricted in the most),
   then those apps' names;
 - the matrix's cells: those apps' states, one row per country;
-- per country, its network state and its PAIRS_SHOWN strongest app measures, longest in force
-  first (the table; all of them when the address names countries).
+- per country, its network state, and its PAIRS_SHOWN strongest app measures, longest in force
+  first (the table; all of them when the address names countries): which ones, then them whole.
 
 The matrix and the table are a few thousand cells at that size; they are written here, each text
 escaped where it is made, at a small part of what a template's tags per cell would cost.
@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape  # the standard library's: Django's escape() costs more per cell, same output
 
-from django.db.models import Case, Count, F, Min, Value, When, Window
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import Count, F, Min, OuterRef, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from events.charts.palette import colour
 from events.dates import format_date
-from events.models import App, Event
+from events.models import App, Country, Event
 from events.status import STRENGTH
 from events.templatetags.tracker import FEATURE_LABELS, short_kind
 
@@ -98,20 +100,17 @@ def picture(steps, names, every_app=False):
         cells[(code, app)] = (kind, since, precision)
 
     # The table: each country's network state, then its strongest app measures, longest in force
-    # first, ranked on the steps' own columns (a window), with the apps' names.
-    shown = steps
+    # first (all of them when the address names countries).
+    for code, since, precision, scope in steps.filter(app__isnull=True).values_list(
+        "country_id", "since", "since_precision", "scope"
+    ):
+        countries[code].network = (since, precision, scope)
+    shown = steps.filter(app__isnull=False)
     if not every_app:
-        network_first = Case(When(app__isnull=True, then=Value(0)), default=Value(1))
-        order = [network_first.asc(), F("rank").asc(), F("since").asc(), F("pk").asc()]
-        position = Window(RowNumber(), partition_by=[F("country_id")], order_by=order)
-        shown = steps.annotate(position=position).filter(position__lte=PAIRS_SHOWN + 1)
+        shown = shown.filter(pk__in=_first_of_each_country(shown, list(countries)))
     columns = ("country_id", "app__slug", "app__name", "kind", "features", "since", "since_precision", "scope")
-    for code, slug, *pair in shown.order_by("country_id", "rank", "since", "pk").values_list(*columns):
-        country = countries[code]
-        if slug is None:
-            country.network = tuple(pair[3:])  # since, precision, scope
-        elif len(country.shown) < PAIRS_SHOWN or every_app:
-            country.shown.append((slug, *pair))
+    for code, *pair in shown.order_by("country_id", "rank", "since", "pk").values_list(*columns):
+        countries[code].shown.append(tuple(pair))
 
     for code, country in countries.items():
         row = [(head, cells.get((code, head[0]))) for head in heads]
@@ -122,6 +121,20 @@ def picture(steps, names, every_app=False):
         list(columns_of.values()),
         len(ranked) - len(columns_of),
     )
+
+
+def _first_of_each_country(steps, countries):
+    """The ids of each country's PAIRS_SHOWN strongest app steps, longest in force first. On
+    PostgreSQL an array of the first few per country, each read in order from the index on
+    (country, rank, since) until enough are in force: a few thousand index rows, where ranking all
+    fifty thousand steps of a day (a window function) sorted them all. Elsewhere that window."""
+    order = [F("rank").asc(), F("since").asc(), F("pk").asc()]
+    if connections[steps.db].vendor == "postgresql":
+        firsts = steps.filter(country_id=OuterRef("code")).order_by(*order).values("pk")[:PAIRS_SHOWN]
+        per_country = Country.objects.filter(code__in=countries).annotate(ids=ArraySubquery(firsts))
+        return [pk for ids in per_country.values_list("ids", flat=True) for pk in ids]
+    position = Window(RowNumber(), partition_by=[F("country_id")], order_by=order)
+    return steps.annotate(position=position).filter(position__lte=PAIRS_SHOWN).values("pk")
 
 
 def _country_url(code):

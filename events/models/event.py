@@ -328,6 +328,11 @@ class Event(CleanText):
             ),
             # ?country=RU, country pages; ordered by start within the country.
             models.Index(fields=["country", "-started_on"], name="event_country_started_idx"),
+            # A country's network shutdowns in force (the status API's records of the network): the
+            # planner otherwise joined the country's events with every shutdown anywhere.
+            models.Index(
+                fields=["country", "kind", "started_on"], name="event_country_kind_started_idx", condition=is_public()
+            ),
             # ?kind= and ?status= filters and stats by kind.
             models.Index(fields=["kind", "-started_on"], name="event_kind_started_idx"),
             models.Index(fields=["status"], name="event_status_idx"),

@@ -34,6 +34,8 @@ class PairStep(models.Model):
             models.Index(fields=["country", "app", "starts_on"], name="pairstep_pair_idx"),
             # The steps in force on a day, on SQLite (PostgreSQL uses a GiST index on the range: migration 0009).
             models.Index(fields=["starts_on", "ends_on"], name="pairstep_days_idx"),
+            # A country's strongest steps first (status_picture: the list by country).
+            models.Index(fields=["country", "rank", "since"], name="pairstep_strongest_idx"),
             # The next and previous change (status_steps.neighbouring_changes).
             models.Index(fields=["ends_on"], name="pairstep_ends_idx"),
         ]
