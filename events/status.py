@@ -21,6 +21,7 @@ the owners' public apps.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -69,6 +70,14 @@ class Measure:
     authority_id: int | None = None
 
     @property
+    def overdue_from(self):
+        """The first day its confirmation is overdue (models.event.confirmation_overdue): a measure
+        said to be in force, with no end, that no source confirmed for CONFIRMATION_MAX_AGE_DAYS."""
+        if self.status != Event.Status.IN_FORCE or self.ended_on:
+            return None
+        return shifted(self.last_confirmed_on or self.started_on, days=settings.CONFIRMATION_MAX_AGE_DAYS + 1)
+
+    @property
     def last_day(self):
         """The last day it is in force (active_on_condition), or None while it has no end."""
         if self.ended_on:
@@ -87,6 +96,7 @@ class PairStatus:
     app: str | None
     app_name: str | None
     measures: list = field(default_factory=list)
+    overdue: bool = False  # every strongest measure's confirmation is overdue on the day (status_on sets it)
 
     @property
     def strongest(self):
@@ -134,6 +144,8 @@ def status_on(day, events=None):
         if key not in pairs:
             pairs[key] = PairStatus(country, country_name, app, app_name)
         pairs[key].measures.append(measure)
+    for pair in pairs.values():
+        pair.overdue = all(m.overdue_from is not None and m.overdue_from <= day for m in pair.strongest)
     return sorted(pairs.values(), key=lambda p: (p.country_name, p.app is None, (p.app_name or "").casefold()))
 
 

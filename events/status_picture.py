@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape  # the standard library's: Django's escape() costs more per cell, same output
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
 from django.db.models import Count, F, Min, OuterRef, Window
@@ -32,6 +33,10 @@ from events.models import App, Country, Event
 from events.status import STRENGTH
 from events.templatetags.tracker import FEATURE_LABELS, short_kind
 
+# A state whose measures no source has confirmed for too long is in force by the records, not
+# confirmed: said so wherever it is shown (about.html#in-force).
+UNCONFIRMED = f", not confirmed by a source for over {settings.CONFIRMATION_MAX_AGE_DAYS} days"
+UNCONFIRMED_CELL = '<span class="unconfirmed">unconfirmed</span>'
 MATRIX_APPS = 14  # columns: the apps restricted in the most countries; the table below names the rest
 PAIRS_SHOWN = 10  # apps per country in the table, unless the address names countries
 
@@ -94,10 +99,10 @@ def picture(steps, names, every_app=False):
     columns_of = {app: apps[app] for app in columns}
     heads = [(app, apps[app][0], escape(apps[app][1])) for app in columns]
     cells = {}
-    for code, app, kind, since, precision in steps.filter(app_id__in=columns).values_list(
-        "country_id", "app_id", "kind", "since", "since_precision"
+    for code, app, kind, since, precision, overdue in steps.filter(app_id__in=columns).values_list(
+        "country_id", "app_id", "kind", "since", "since_precision", "overdue"
     ):
-        cells[(code, app)] = (kind, since, precision)
+        cells[(code, app)] = (kind, since, precision, overdue)
 
     # The table: each country's network state, then its strongest app measures, longest in force
     # first (all of them when the address names countries).
@@ -108,7 +113,8 @@ def picture(steps, names, every_app=False):
     shown = steps.filter(app__isnull=False)
     if not every_app:
         shown = shown.filter(pk__in=_first_of_each_country(shown, list(countries)))
-    columns = ("country_id", "app__slug", "app__name", "kind", "features", "since", "since_precision", "scope")
+    columns = ("country_id", "app__slug", "app__name", "kind", "features", "since", "since_precision", "scope",
+               "overdue")  # fmt: skip
     for code, *pair in shown.order_by("country_id", "rank", "since", "pk").values_list(*columns):
         countries[code].shown.append(tuple(pair))
 
@@ -161,12 +167,13 @@ def _cell(country, _app, slug, app_name, state):
     (heads), the country's here, the kind's label in _label; dates come from format_date."""
     if state is None:
         return "<td></td>"
-    kind, since, precision = state
+    kind, since, precision, overdue = state
     label = _label(kind)
-    title = f"{app_name} in {escape(country.name)}: {label.lower()}"
+    title = f"{app_name} in {escape(country.name)}: {label.lower()}{UNCONFIRMED if overdue else ''}"
     return (
         f'<td class="kind-{escape(kind)}"><a href="{_pair_url(country.code, slug)}" title="{title}">{label}</a>'
-        f'<span class="since">{format_date(since, precision)}</span></td>'
+        f'<span class="since">{format_date(since, precision)}</span>'
+        f"{UNCONFIRMED_CELL if overdue else ''}</td>"
     )
 
 
@@ -175,12 +182,13 @@ def _label(kind):
     return escape(short_kind(kind))
 
 
-def _pair_html(country, slug, name, kind, features, since, precision, scope):
+def _pair_html(country, slug, name, kind, features, since, precision, scope, overdue):
     """One app's line in the table, escaped as _cell is."""
     hit = "" if not features or features[0] == "all" else ", ".join(FEATURE_LABELS.get(f, f) for f in features)
     hit = f" ({escape(hit.lower())})" if hit else ""
     where = f" ({escape(scope)})" if scope else ""
     return (
         f'<span class="status-pair"><a href="{_pair_url(country.code, slug)}">{escape(name)}</a>: '
-        f"{_label(kind).lower()}{hit} since {format_date(since, precision)}{where}</span>"
+        f"{_label(kind).lower()}{hit} since {format_date(since, precision)}{where}{UNCONFIRMED if overdue else ''}"
+        "</span>"
     )

@@ -50,6 +50,7 @@ class _Strength:
 
     def __init__(self):
         self.count = 0
+        self.overdue = 0  # of those, how many no source has confirmed for too long
         self.features = Counter()
         self.scopes = Counter()
         self.authorities = Counter()
@@ -65,7 +66,7 @@ class _Strength:
         heapq.heappush(self.starts, (measure.started_on, measure.id, measure.started_precision))
 
     def remove(self, measure):
-        self.count -= 1
+        self.count -= 1  # never an overdue one: a measure that can be overdue has no last day
         self.features.subtract(set(measure.features or []))
         self.scopes[measure.scope] -= 1
         if measure.authority_id:
@@ -81,29 +82,35 @@ class _Strength:
         scopes = sorted(scope for scope, n in self.scopes.items() if n > 0)
         scope = "" if "" in scopes else "; ".join(scopes)
         authorities = tuple(sorted(pk for pk, n in self.authorities.items() if n > 0))
-        return (RANK.get(kind, len(RANK)), kind, tuple(features), since, precision, scope, authorities)
+        overdue = self.overdue == self.count
+        return (RANK.get(kind, len(RANK)), kind, tuple(features), since, precision, scope, authorities, overdue)
 
 
 def steps_of(measures):
     """[(starts_on, ends_on or None, state)] of one pair, oldest first, from its Measures: the
-    rule's state (status.PairStatus: the strongest kind, its features, since, scope, authorities)
-    on each stretch of days with a measure in force."""
-    starting, stopping = {}, {}
+    rule's state (status.PairStatus: the strongest kind, its features, since, scope, authorities,
+    and whether no source has confirmed any of those for too long) on each stretch of days with a
+    measure in force. The days that split it: a measure starts, stops, or its confirmation lapses."""
+    starting, stopping, overdue = {}, {}, {}
     for measure in measures:
         last = measure.last_day
         if last is not None and last < measure.started_on:
             continue  # never in force
         starting.setdefault(measure.started_on, []).append(measure)
+        if measure.overdue_from:  # in force with no end: it never stops, its confirmation lapses
+            overdue.setdefault(measure.overdue_from, []).append(measure)
         stop = shifted(last, days=1) if last else None  # None too for a last day of 31 December 9999
         if stop:
             stopping.setdefault(stop, []).append(measure)
     by_kind = {}
     steps = []
-    for day in sorted(starting.keys() | stopping.keys()):
+    for day in sorted(starting.keys() | stopping.keys() | overdue.keys()):
         for measure in stopping.get(day, ()):
             by_kind[measure.kind].remove(measure)
         for measure in starting.get(day, ()):
             by_kind.setdefault(measure.kind, _Strength()).add(measure)
+        for measure in overdue.get(day, ()):
+            by_kind[measure.kind].overdue += 1
         in_force = [(RANK.get(kind, len(RANK)), kind) for kind, strength in by_kind.items() if strength.count]
         state = by_kind[min(in_force)[1]].state(min(in_force)[1]) if in_force else None
         if steps and steps[-1][2] == state:
@@ -211,11 +218,11 @@ def _write(pairs, measures, every_pair=False):
 
 
 def _step(country, app, start, end, state):
-    rank, kind, features, since, precision, scope, authorities = state
+    rank, kind, features, since, precision, scope, authorities, overdue = state
     return PairStep(
         country_id=country, app_id=app, starts_on=start, ends_on=end, kind=kind, rank=rank,
         features=list(features), since=since, since_precision=precision, scope=scope,
-        authority_ids=list(authorities),
+        authority_ids=list(authorities), overdue=overdue,
     )  # fmt: skip
 
 
@@ -367,11 +374,12 @@ class StoredPair:
     authorities: list
     ends_on: object
     starts_on: object
+    overdue: bool
     event_ids: list = field(default_factory=list)
 
 
 STEP_COLUMNS = ("id", "country_id", "country__name", "app_id", "app__slug", "app__name", "kind", "features",
-                "since", "since_precision", "scope", "authority_ids", "ends_on", "starts_on")  # fmt: skip
+                "since", "since_precision", "scope", "authority_ids", "ends_on", "starts_on", "overdue")  # fmt: skip
 
 
 def steps_on(day):

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 
 def test_the_previous_and_next_change_are_the_nearest_starts_and_ends(db):
     EventFactory(country=country("IR"), started_on=date(2025, 1, 10), ended_on=date(2025, 3, 31))
-    EventFactory(country=country("IR"), started_on=date(2025, 6, 1))
+    EventFactory(country=country("IR"), started_on=date(2025, 6, 1), last_confirmed_on=date(2026, 11, 1))
     EventFactory(country=country("IR"), started_on=date(2024, 5, 1), status="announced")  # never in force
     assert neighbouring_changes(date(2025, 2, 1)) == (date(2025, 1, 10), date(2025, 4, 1))  # lifted the day after
     assert neighbouring_changes(date(2025, 4, 1)) == (date(2025, 1, 10), date(2025, 6, 1))
     assert neighbouring_changes(date(2025, 4, 2)) == (date(2025, 4, 1), date(2025, 6, 1))
     assert neighbouring_changes(date(2024, 6, 1)) == (None, date(2025, 1, 10))
-    assert neighbouring_changes(date(2025, 7, 1)) == (date(2025, 6, 1), None)
+    assert neighbouring_changes(date(2025, 7, 1)) == (date(2025, 6, 1), None)  # its confirmation lapses after today
 
 
 def test_a_measure_of_unknown_status_stops_counting_the_day_after_its_last_confirmation(db):

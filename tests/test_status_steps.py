@@ -1,8 +1,10 @@
 """The kept steps say what the status rule says, on every day, however the measures change."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from events import status_steps
 from events.dates import shifted
@@ -16,21 +18,26 @@ pytestmark = pytest.mark.django_db
 
 def rule(day):
     return {
-        (p.country, p.app): (p.kind, list(p.features), p.since, p.scope, p.authorities, p.event_ids)
+        (p.country, p.app): (p.kind, list(p.features), p.since, p.scope, p.authorities, p.event_ids, p.overdue)
         for p in status_on(day)
     }
 
 
 def kept(day):
     pairs = with_events(day, stored_pairs(list(steps_on(day).values_list(*STEP_COLUMNS))))
-    return {(p.country, p.app): (p.kind, list(p.features), p.since, p.scope, p.authorities, p.event_ids) for p in pairs}
+    return {
+        (p.country, p.app): (p.kind, list(p.features), p.since, p.scope, p.authorities, p.event_ids, p.overdue)
+        for p in pairs
+    }
 
 
 def days_of_interest():
-    """Every day a measure starts or stops, the days either side, and some plain days."""
+    """Every day a measure starts, stops or its confirmation lapses, the days either side, and some
+    plain days."""
     days = {date(2000, 1, 1), date(2026, 12, 31)}
     for started, ended, confirmed in Event.objects.values_list("started_on", "ended_on", "last_confirmed_on"):
-        for day in (started, ended, confirmed):
+        lapse = shifted(confirmed or started, days=settings.CONFIRMATION_MAX_AGE_DAYS + 1)
+        for day in (started, ended, confirmed, lapse):
             if day:
                 days |= {shifted(day, days=-1), day, shifted(day, days=1)} - {None}
     return sorted(days)
@@ -136,6 +143,20 @@ def test_each_change_names_its_own_events(db):
     assert escalated.before.event_ids == [first.pk] and escalated.after.event_ids == [first.pk, block.pk]
 
 
+def test_a_measure_no_source_confirms_for_a_year_is_marked_so_from_that_day(db):
+    event = EventFactory(started_on=date(2020, 1, 1), last_confirmed_on=date(2021, 6, 30))
+    lapse = date(2021, 6, 30) + timedelta(days=settings.CONFIRMATION_MAX_AGE_DAYS + 1)
+    assert_agree()
+    assert [(s.starts_on, s.ends_on, s.overdue) for s in PairStep.objects.order_by("starts_on")] == [
+        (date(2020, 1, 1), lapse - timedelta(days=1), False),
+        (lapse, None, True),
+    ]
+    today = timezone.localdate()
+    EventFactory(apps=list(event.apps.all()), started_on=date(2022, 1, 1), last_confirmed_on=today)  # confirmed
+    assert_agree()
+    assert not steps_on(today).get().overdue
+
+
 # The seed story is loaded once for the rest of the module (tests/conftest.py): these come last.
 
 
@@ -145,6 +166,6 @@ def test_the_seed_story_steps_agree_with_the_rule_every_day(seed):
 
 
 def test_a_rebuild_writes_the_same_steps(seed):
-    before = sorted(PairStep.objects.values_list(*STEP_COLUMNS[1:]))
+    before = sorted(PairStep.objects.values_list(*STEP_COLUMNS[1:]), key=str)
     assert status_steps.rebuild() == len(before)
-    assert sorted(PairStep.objects.values_list(*STEP_COLUMNS[1:])) == before
+    assert sorted(PairStep.objects.values_list(*STEP_COLUMNS[1:]), key=str) == before

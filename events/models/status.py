@@ -27,6 +27,9 @@ class PairStep(models.Model):
     since_precision = models.CharField(max_length=10)
     scope = models.TextField(blank=True, help_text="Blank: nationwide; else the regions or networks named.")
     authority_ids = models.JSONField(default=list, help_text="Who ordered the strongest measures.")
+    overdue = models.BooleanField(
+        default=False, help_text="No source has confirmed any of the strongest measures for too long."
+    )
 
     class Meta:
         indexes = [

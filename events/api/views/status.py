@@ -15,7 +15,7 @@ from ..renderers import CSVRenderer, ORJSONRenderer
 from ..schema import CODE_LIST, COMMON_ERRORS, CSV, DATE, SLUG_LIST, choice_list, common_parameters, page_parameters
 
 CSV_HEADER = ["country", "country_name", "app", "app_name", "kind", "features", "since", "since_precision", "scope",
-              "authorities", "events"]  # fmt: skip
+              "authorities", "events", "confirmation_overdue"]  # fmt: skip
 
 
 class StatusOut(serializers.Serializer):
@@ -32,6 +32,10 @@ class StatusOut(serializers.Serializer):
     scope = serializers.CharField(allow_blank=True, help_text="Blank: nationwide; else the regions or networks named.")
     authorities = serializers.ListField(child=serializers.DictField(), help_text="Who ordered the strongest measures.")
     events = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of every measure in force.")
+    confirmation_overdue = serializers.BooleanField(
+        help_text="No source has confirmed any of the strongest measures for CONFIRMATION_MAX_AGE_DAYS (12 months): "
+        "in force by the records, but unconfirmed."
+    )
 
 
 class StatusListOut(serializers.Serializer):
@@ -59,6 +63,7 @@ def record(pair):
         "scope": pair.scope,
         "authorities": pair.authorities,
         "events": pair.event_ids,
+        "confirmation_overdue": pair.overdue,
     }
 
 
@@ -120,7 +125,8 @@ class StatusList(BodyETag, ApiView):
 
 def csv_row(r):
     return [*(r[name] for name in CSV_HEADER[:5]), ";".join(r["features"]), r["since"], r["since_precision"],
-            r["scope"], ";".join(a["slug"] for a in r["authorities"]), ";".join(map(str, r["events"]))]  # fmt: skip
+            r["scope"], ";".join(a["slug"] for a in r["authorities"]), ";".join(map(str, r["events"])),
+            r["confirmation_overdue"]]  # fmt: skip
 
 
 class CorrectionOut(serializers.Serializer):
