@@ -48,7 +48,7 @@ class CountryState:
     url: str
     kind: str = Event.Kind.NETWORK_SHUTDOWN  # the strongest app measure; a shutdown when that is all
     apps: int = 0
-    network: tuple | None = None  # (since, precision, scope) of a shutdown in force
+    network: tuple | None = None  # (since, precision, scope, UNCONFIRMED or "") of a shutdown in force
     shown: list = field(default_factory=list)  # [(slug, name, kind, features, since, precision, scope)]
     matrix: str = ""  # the row's cells, as HTML
 
@@ -106,10 +106,10 @@ def picture(steps, names, every_app=False):
 
     # The table: each country's network state, then its strongest app measures, longest in force
     # first (all of them when the address names countries).
-    for code, since, precision, scope in steps.filter(app__isnull=True).values_list(
-        "country_id", "since", "since_precision", "scope"
+    for code, since, precision, scope, overdue in steps.filter(app__isnull=True).values_list(
+        "country_id", "since", "since_precision", "scope", "overdue"
     ):
-        countries[code].network = (since, precision, scope)
+        countries[code].network = (since, precision, scope, UNCONFIRMED if overdue else "")
     shown = steps.filter(app__isnull=False)
     if not every_app:
         shown = shown.filter(pk__in=_first_of_each_country(shown, list(countries)))

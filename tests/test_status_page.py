@@ -2,8 +2,10 @@
 
 import json
 import re
+from datetime import date
 
 import pytest
+from django.conf import settings
 
 from events.charts.palette import colour
 from events.models import Event
@@ -175,3 +177,16 @@ def test_the_table_lists_a_countrys_strongest_measures_first(client, db):
     page = client.get("/status/?on=2026-03-01").content.decode()
     assert "Zzz blocked</a>: full block since" in page
     assert "and 1 more app</a>" in page
+
+
+def test_states_no_source_has_confirmed_for_a_year_say_so(client, db):
+    EventFactory(apps=[], kind="network_shutdown", country=country("BH"), started_on=date(2016, 6, 23))
+    EventFactory(apps=[AppFactory(name="Old block")], country=country("YE"), started_on=date(2010, 5, 1))
+    page = client.get("/status/?on=2026-03-01").content.decode()
+    days = settings.CONFIRMATION_MAX_AGE_DAYS
+    assert f"nationwide, not confirmed by a source for over {days} days (" in page
+    assert f"Old block</a>: full block since 1 May 2010, not confirmed by a source for over {days} days" in page
+    assert '<span class="unconfirmed">unconfirmed</span>' in page  # its matrix cell
+    record = client.get("/api/v1/status/?on=2026-03-01&country=ye").json()["results"][0]
+    assert record["confirmation_overdue"] is True
+    assert client.get("/api/v1/status/?on=2010-06-01&country=ye").json()["results"][0]["confirmation_overdue"] is False
