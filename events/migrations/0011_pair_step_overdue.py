@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def forget_steps(apps, schema_editor):
+    """The steps written before this column say nothing of confirmations: drop them, and migrate's
+    post_migrate (events/status_steps.py build_if_missing) writes them anew with it."""
+    apps.get_model("events", "PairStep").objects.all().delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +21,5 @@ class Migration(migrations.Migration):
             name='overdue',
             field=models.BooleanField(default=False, help_text='No source has confirmed any of the strongest measures for too long.'),
         ),
+        migrations.RunPython(forget_steps, migrations.RunPython.noop),
     ]
