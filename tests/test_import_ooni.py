@@ -175,3 +175,22 @@ def test_the_real_imap_file_imports_every_row_quickly_and_a_second_run_changes_n
     assert first.likely_blocked_rate == pytest.approx(0.5769230769)
     assert seconds < 30, f"import took {seconds:.1f} s"
     assert "measurements unchanged 26201." in run(REAL_FILE)
+
+
+def test_the_status_steps_follow_the_apps_measurements_make_public(tmp_path):
+    """An owner-level measure applies to its owner's public apps, and measurements make an app
+    public: an import that moves an app's measurements to another rewrites both pairs' steps."""
+    from events.models import Event, Owner, PairStep
+    from tests.factories import EventFactory, country
+
+    signal_foundation = Owner.objects.create(slug="signal-foundation", name="Signal Foundation")
+    stray = App.objects.create(slug="stray", name="Stray", owner=signal_foundation, category="messaging")
+    Measurement.objects.create(country=country("MM"), app=stray, test_name="signal", day=date(2023, 7, 1),
+                               measurement_count=1, anomaly_count=0, confirmed_count=0, failure_count=0,
+                               dataset="test")  # fmt: skip
+    EventFactory(apps=[], owner=signal_foundation, kind=Event.Kind.LEGAL_DESIGNATION, country=country("MM"))
+    assert PairStep.objects.filter(app=stray).exists()  # public through its measurement
+    run(write(tmp_path / "ooni.csv", [line()]))  # the signal test's measurement now belongs to Signal
+    assert not PairStep.objects.filter(app=stray).exists()
+    signal = App.objects.get(slug="signal")  # the catalogue's, of the same owner, now measured
+    assert PairStep.objects.filter(app=signal, country="MM", kind=Event.Kind.LEGAL_DESIGNATION).exists()

@@ -120,6 +120,7 @@ def write_measurements(checked, report, credit=DEFAULT_CREDIT):
         existing = existing.only("id", "country", "test_name", "day", "app", *COUNT_FIELDS, "dataset")
         stored = {(m.country_id, m.test_name, m.day): m for m in existing}
     to_create, to_update = [], []
+    moved_from = {m.app_id for m in stored.values()}  # an app that loses measurements may stop being public
     for (code, test, day), counts in checked.items():
         values = {"app_id": apps[test], **counts, "dataset": credit}
         measurement = stored.get((code, test, day))
@@ -134,5 +135,6 @@ def write_measurements(checked, report, credit=DEFAULT_CREDIT):
     report.count("measurements created", len(to_create))
     report.count("measurements updated", len(to_update))
     report.count("measurements unchanged", len(checked) - len(to_create) - len(to_update))
-    # A measured app is public: owner-level measures of its owner now apply to it (bulk writes send no signal).
-    status_steps.refresh_apps(set(apps.values()))
+    # A measured app is public: owner-level measures of its owner now apply to it, or no longer
+    # to one whose measurements moved to another (bulk writes send no signal).
+    status_steps.refresh_apps(set(apps.values()) | moved_from)
