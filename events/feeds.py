@@ -9,7 +9,6 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -22,7 +21,7 @@ from events.status_steps import changes_between
 from .redirects import record_or_moved
 from .templatetags.tracker import period, short_kind
 from .text import clean_line, clean_text
-from .views.meta import SITE_NAME
+from .views.meta import SITE_NAME, plain_bad_request
 from .views.status import CHANGE_WORDS
 
 FEED_LENGTH = 50
@@ -110,7 +109,7 @@ class AppEventFeed(EventFeed):
 class StatusChangesFeed(Feed):
     """/status/changes/feed/?from=&to=&country=: the changes page as Atom, newest change first.
 
-    An entry is one pair's change (events/status.py changes_between); its id names the pair, the
+    An entry is one pair's change (events/status_steps.py changes_between); its id names the pair, the
     change and the day it took effect, so the same change keeps its id as the window moves on.
     Bad parameters answer 400 with the reasons, as the page does.
     """
@@ -121,10 +120,7 @@ class StatusChangesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         _wanted, errors = ChangesQuery.read(request.GET)
-        if errors:
-            lines = [f"{name}: {' '.join(messages)}" for name, messages in sorted(errors.items())]
-            return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-        return super().__call__(request, *args, **kwargs)
+        return plain_bad_request(errors) if errors else super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):
         wanted = ChangesQuery.read(request.GET)[0]  # the feed's one object: {start, end, country}

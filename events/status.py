@@ -69,6 +69,10 @@ class Measure:
     last_confirmed_on: object = None
     authority_id: int | None = None
 
+    def in_force_on(self, day):
+        """Event.in_force_on for a measure read by measures_of (which leaves out announced ones)."""
+        return self.started_on <= day and (self.last_day is None or self.last_day >= day)
+
     @property
     def overdue_from(self):
         """The first day its confirmation is overdue (models.event.confirmation_overdue): a measure
@@ -232,31 +236,14 @@ def corrections_between(start, end, events=None):
             if not revision.published and start <= day <= end and set(revision.fields) & set(STATUS_FIELDS):
                 changed.setdefault(pk, []).append((day, revision))
     corrections = []
-    for pk, country, country_name, app, app_name in _pairs_of(events.filter(pk__in=changed)):
+    for country, country_name, _app_id, app, app_name, measure in measures_of(events.filter(pk__in=changed)):
+        pk = measure.id
         for day, revision in changed[pk]:
             wanted = [change for name, change in zip(revision.fields, revision.changes, strict=True)
                       if name in STATUS_FIELDS]  # fmt: skip
             change = Change("corrected", country, country_name, app, app_name, None, None, day, wanted, pk, revision.at)
             corrections.append(change)
     return corrections
-
-
-def _pairs_of(events):
-    """(event id, country, country name, app slug or None, app name) for each pair the events
-    apply to, by status_on's rule: the apps named, else the owner's public apps, a shutdown the
-    network (two queries)."""
-    columns = ("pk", "country_id", "country__name")
-    has_app = Event.apps.through.objects.filter(event_id=OuterRef("pk"))
-    rows = []
-    for *event, kind, app, app_name in events.values_list(*columns, "kind", "apps__slug", "apps__name"):
-        if kind == K.NETWORK_SHUTDOWN:
-            rows.append((*event, None, None))
-        elif app is not None:
-            rows.append((*event, app, app_name))
-    owner_level = events.filter(owner__isnull=False).filter(~Exists(has_app)).exclude(kind=K.NETWORK_SHUTDOWN)
-    owned = owner_level.filter(owner__apps__in=App.objects.public())
-    rows += owned.values_list(*columns, "owner__apps__slug", "owner__apps__name")
-    return sorted(set(rows), key=lambda row: (row[0], row[3] or ""))
 
 
 @dataclass
@@ -295,12 +282,12 @@ def pair_history(country, app, before=None):
         .select_related("authority")
         .order_by("started_on", "id")
     )
+    measures = {event.pk: _measure(event) for event in events}
     days = set()
-    for event in events:
-        days.add(event.started_on)
-        stop = event.ended_on or (event.last_confirmed_on or event.started_on if event.status == "unknown" else None)
-        if stop and stop < last:
-            days.add(stop + timedelta(days=1))
+    for measure in measures.values():
+        days.add(measure.started_on)
+        if measure.last_day and measure.last_day < last:
+            days.add(measure.last_day + timedelta(days=1))
     days = sorted(d for d in days if d <= last)
     earlier = days[-PAIR_DAYS] if len(days) > PAIR_DAYS else None
     steps = []
@@ -308,7 +295,7 @@ def pair_history(country, app, before=None):
         in_force = [event for event in events if event.in_force_on(day)]
         pair = None
         if in_force:
-            pair = PairStatus(country.code, country.name, app.slug, app.name, [_measure(e) for e in in_force])
+            pair = PairStatus(country.code, country.name, app.slug, app.name, [measures[e.pk] for e in in_force])
         state = (pair.kind, tuple(pair.features)) if pair else None
         if steps and steps[-1][0] == state and {e.pk for e in steps[-1][1].events} == {e.pk for e in in_force}:
             continue

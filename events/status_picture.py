@@ -96,7 +96,6 @@ def picture(steps, names, every_app=False):
     ranked = sorted(countries_of, key=lambda app: (-countries_of[app], apps[app][1].casefold()))
     columns = sorted(ranked[:MATRIX_APPS], key=lambda app: apps[app][1].casefold())
 
-    columns_of = {app: apps[app] for app in columns}
     heads = [(app, apps[app][0], escape(apps[app][1])) for app in columns]
     cells = {}
     for code, app, kind, since, precision, overdue in steps.filter(app_id__in=columns).values_list(
@@ -113,9 +112,8 @@ def picture(steps, names, every_app=False):
     shown = steps.filter(app__isnull=False)
     if not every_app:
         shown = shown.filter(pk__in=_first_of_each_country(shown, list(countries)))
-    columns = ("country_id", "app__slug", "app__name", "kind", "features", "since", "since_precision", "scope",
-               "overdue")  # fmt: skip
-    for code, *pair in shown.order_by("country_id", "rank", "since", "pk").values_list(*columns):
+    line = ("country_id", "app__slug", "app__name", "kind", "features", "since", "since_precision", "scope", "overdue")
+    for code, *pair in shown.order_by("country_id", "rank", "since", "pk").values_list(*line):
         countries[code].shown.append(tuple(pair))
 
     for code, country in countries.items():
@@ -124,8 +122,8 @@ def picture(steps, names, every_app=False):
             country.matrix = mark_safe("".join(_cell(country, *head, state) for head, state in row))
     return Picture(
         sorted(countries.values(), key=lambda country: country.name),
-        list(columns_of.values()),
-        len(ranked) - len(columns_of),
+        [apps[app] for app in columns],
+        len(ranked) - len(columns),
     )
 
 

@@ -9,13 +9,37 @@ from events.countries import country_codes
 from events.dates import shifted
 from events.filters import ChoiceListField, ReferenceListField, parameter_errors
 from events.models import App, Country, Event, PairStep
-from events.status_steps import STEP_COLUMNS, neighbouring_changes, steps_on, stored_pairs
+from events.status_steps import neighbouring_changes, steps_on
 
 REGIONS = ["Africa", "Americas", "Antarctica", "Arctic", "Asia", "Atlantic Ocean", "Europe", "Indian Ocean", "Oceania"]
 DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2025-12-31."}
 
 
-class StatusQuery(forms.Form):
+class AddressQuery(forms.Form):
+    """A form over a page's query string, a parameter a field. address_errors() are {parameter:
+    [message]}: unknown, repeated and empty parameters first (events/filters.py), then the form's
+    own, named as the address names them (NAMES: the fields whose name the address cannot use)."""
+
+    NAMES = {}
+
+    @classmethod
+    def parameters(cls):
+        return [cls.NAMES.get(name, name) for name in cls.base_fields]
+
+    @classmethod
+    def of(cls, params):
+        fields = dict(zip(cls.parameters(), cls.base_fields, strict=True))
+        return cls({field: params[name].strip() for name, field in fields.items() if name in params})
+
+    def address_errors(self, params):
+        errors = parameter_errors(params, set(self.parameters()))
+        return errors or ({} if self.is_valid() else self.form_errors())
+
+    def form_errors(self):
+        return {self.NAMES.get(name, name): list(messages) for name, messages in self.errors.items()}
+
+
+class StatusQuery(AddressQuery):
     on = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
     country = ReferenceListField(required=False, model=Country, key="code", example="RU", known=country_codes)
     app = ReferenceListField(required=False, model=App, key="slug", example="whatsapp")
@@ -45,12 +69,6 @@ class StatusQuery(forms.Form):
             steps = steps.filter(kind__in=wanted["kind"])
         return steps
 
-    def status(self):
-        """(day, [StoredPair]) for a valid query, by country name then app name (the network last),
-        without their events (status_steps.with_events adds them): two queries."""
-        pairs = stored_pairs(list(self.steps().values_list(*STEP_COLUMNS)))
-        return self.day, sorted(pairs, key=lambda p: (p.country_name, p.app is None, (p.app_name or "").casefold()))
-
     def neighbours(self):
         """(previous, next) days on which the state of a pair asked for changes."""
         return neighbouring_changes(self.day, self.narrowed(PairStep.objects.all()))
@@ -68,28 +86,21 @@ class StatusQuery(forms.Form):
         return apps
 
 
-class ChangesQuery(forms.Form):
+class ChangesQuery(AddressQuery):
     """Two days to compare: `to` today and `from` a year before it by default. `from` and `to` are
-    Python keywords, hence `start` and `end` inside; errors() names them as the address does."""
+    Python keywords, hence `start` and `end` inside; the errors name them as the address does."""
 
     start = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
     end = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
     country = ReferenceListField(required=False, model=Country, key="code", example="RU", known=country_codes)
 
-    ACCEPTED = frozenset(["from", "to", "country"])
-
-    @classmethod
-    def of(cls, params):
-        return cls({"start": params.get("from"), "end": params.get("to"), "country": params.get("country")})
+    NAMES = {"start": "from", "end": "to"}
 
     @classmethod
     def read(cls, params):
-        """(cleaned data or None, {parameter: [message]}) for the query string of a page or feed:
-        unknown, repeated and empty parameters are errors too (events/filters.py)."""
-        errors = parameter_errors(params, cls.ACCEPTED)
-        query = cls.of({name: params[name].strip() for name in cls.ACCEPTED if name in params})
-        if not errors and not query.is_valid():
-            errors = query.parameter_errors()
+        """(cleaned data or None, {parameter: [message]}) for the query string of a page or feed."""
+        query = cls.of(params)
+        errors = query.address_errors(params)
         return (None if errors else query.cleaned_data), errors
 
     def clean(self):
@@ -102,6 +113,8 @@ class ChangesQuery(forms.Form):
             self.add_error("start", "from is later than to: give the earlier day first.")
         return cleaned
 
-    def parameter_errors(self):
-        names = {"start": "from", "end": "to"}
-        return {names.get(name, name): list(messages) for name, messages in self.errors.items()}
+
+class PairQuery(AddressQuery):
+    """A pair's page: `before`, the day its earlier steps end (status.pair_history)."""
+
+    before = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)

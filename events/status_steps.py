@@ -431,7 +431,7 @@ def changes_between(start, end, countries=None):
     _add_events(found, {(c.country, (c.after or c.before).app_id) for c in found})
     events = Event.objects.public().filter(country_id__in=countries) if countries else None
     found += corrections_between(start, end, events)
-    return sorted(found, key=lambda c: (c.country_name, c.app is None, (c.app_name or "").casefold(), c.on or end))
+    return sorted(found, key=lambda c: (c.country_name, c.app is None, (c.app_name or "").casefold(), c.on))
 
 
 def _changes_of(steps, start, end):
@@ -472,18 +472,16 @@ def _add_events(changes, pairs):
         if (country, app) in pairs:
             measures.setdefault((country, app), []).append(measure)
 
-    def in_force(state, day):
-        return sorted(
-            m.id for m in measures.get((change.country, state.app_id), ())
-            if m.started_on <= day and (m.last_day is None or m.last_day >= day)
-        )  # fmt: skip
+    def with_ids(state, day):
+        ids = sorted(m.id for m in measures.get((state.country, state.app_id), ()) if m.in_force_on(day))
+        return replace(state, event_ids=ids)
 
     for change in changes:
         # A step is the state after one change and before the next: each change has copies.
         if change.before:
-            change.before = replace(change.before, event_ids=in_force(change.before, change.on - timedelta(days=1)))
+            change.before = with_ids(change.before, change.on - timedelta(days=1))
         if change.after:
-            change.after = replace(change.after, event_ids=in_force(change.after, change.on))
+            change.after = with_ids(change.after, change.on)
 
 
 def stored_pairs(rows):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.text import Truncator
 
@@ -66,3 +67,9 @@ def research_links(query):
         "statements_csv": address(statements, [*(p for p in params if p[0] != "ordering"), ("format", "csv")]),
         "docs": reverse("api-docs"),
     }
+
+
+def plain_bad_request(errors):
+    """A 400 in plain text, a line a parameter, for addresses read by programs (feeds, paging links)."""
+    lines = [f"{name}: {' '.join(messages)}" for name, messages in sorted(errors.items())]
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

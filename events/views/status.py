@@ -11,23 +11,21 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django import forms
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from events.charts.palette import legend
 from events.dates import format_date, shifted
-from events.filters import parameter_errors
 from events.models import App, Country, Event, Source
 from events.redirects import record_or_moved
 from events.status import pair_history
 from events.status_picture import picture
-from events.status_query import DATE_ERRORS, REGIONS, ChangesQuery, StatusQuery
+from events.status_query import REGIONS, ChangesQuery, PairQuery, StatusQuery
 from events.status_steps import changes_between
 
-from .meta import PageMeta, render_context
+from .meta import PageMeta, plain_bad_request, render_context
 
 MAP_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "world-map.json"
 NO_MEASURE = "#e5e2dc"
@@ -38,7 +36,7 @@ def world_map():
     return json.loads(MAP_FILE.read_text())
 
 
-FILTERS = ("on", "country", "region", "category", "app", "kind")  # country: from the address, not the form
+FILTERS = StatusQuery.parameters()  # country: from the address, not the form
 SELECTS = ("region", "category", "app", "kind")  # the form's selects, whose "Any" is an empty value
 
 
@@ -50,10 +48,8 @@ def status_page(request):
         # The form sends the selects left at "Any" as empty values, which the query refuses: drop
         # them from the address once, as the timeline does, rather than answer the form with a 400.
         return HttpResponseRedirect(reverse("status") + (f"?{urlencode(kept)}" if kept else ""))
-    errors = parameter_errors(request.GET, set(FILTERS))
-    query = StatusQuery({name: request.GET[name].strip() for name in FILTERS if name in request.GET})
-    if not errors and not query.is_valid():
-        errors = {name: list(messages) for name, messages in query.errors.items()}
+    query = StatusQuery.of(request.GET)
+    errors = query.address_errors(request.GET)
     if errors:
         meta = PageMeta(title="Status: check the filters", path=reverse("status"), noindex=True)
         context = {"errors": errors, "on": request.GET.get("on", ""), **_choices(request.GET)}
@@ -165,23 +161,16 @@ def sources_of(event_ids):
 EVENTS_PER_STEP = 12  # a step's events on the pair's page; the timeline lists them all
 
 
-class PairQuery(forms.Form):
-    before = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
-
-
 def pair_page(request, code, slug):
     """/countries/<code>/apps/<slug>/: one app's history in one country, as steps (events/status.py)."""
     country = Country.objects.filter(code=code.upper()).first()
     if country is None:
         raise Http404("No country has this ISO 3166-1 alpha-2 code.")
     app = record_or_moved(App.objects.public(), slug, request)
-    errors = parameter_errors(request.GET, {"before"})
-    query = PairQuery(request.GET)
-    if not errors and not query.is_valid():
-        errors = {name: list(messages) for name, messages in query.errors.items()}
+    query = PairQuery.of(request.GET)
+    errors = query.address_errors(request.GET)
     if errors:
-        message = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return plain_bad_request(errors)
     before = query.cleaned_data["before"]
     steps, earlier = pair_history(country, app, before)
     promoted = {e.promoted_alternative_id for step in steps for e in step.events if e.promoted_alternative_id}

@@ -97,7 +97,7 @@ class StatusList(BodyETag, ApiView):
     size). The answer depends on the date, so the ETag is the body's."""
 
     renderer_classes = [ORJSONRenderer, CSVRenderer]
-    accepted_params = frozenset(["on", "country", "app", "region", "category", "kind", CURSOR, PAGE_SIZE])
+    accepted_params = frozenset([*StatusQuery.parameters(), CURSOR, PAGE_SIZE])
     conditional = False
     pagination_class = KeysetPagination
 
@@ -107,9 +107,9 @@ class StatusList(BodyETag, ApiView):
         size, cursor, errors = self.paginator.clean(request)
         if csv:
             errors.update(csv_paging_errors(request.query_params, "record"))
-        query = StatusQuery({k: v for k, v in request.query_params.items() if k in StatusQuery.base_fields})
+        query = StatusQuery.of(request.query_params)
         if not query.is_valid():
-            errors.update({name: list(messages) for name, messages in query.errors.items()})
+            errors.update(query.form_errors())
         raise_if(errors)
         if csv:
             return stream_csv(f"tracker-status-{query.day.isoformat()}.csv", CSV_HEADER, self.csv_batches(query))
@@ -197,14 +197,14 @@ class StatusChanges(BodyETag, ApiView):
     """The pairs whose state changed between two days; two status computations."""
 
     renderer_classes = [ORJSONRenderer, CSVRenderer]
-    accepted_params = frozenset(["from", "to", "country"])
+    accepted_params = frozenset(ChangesQuery.parameters())
     conditional = False
 
     def respond(self, request):
         self.check_params(request)
         params = request.query_params
         query = ChangesQuery.of(params)
-        raise_if({} if query.is_valid() else query.parameter_errors())
+        raise_if({} if query.is_valid() else query.form_errors())
         wanted = query.cleaned_data
         records = [change_record(c) for c in changes_between(wanted["start"], wanted["end"], wanted["country"])]
         if request.accepted_renderer.format == "csv":
