@@ -163,7 +163,7 @@ class StatusChangesFeed(Feed):
                 for when, state in (("was", item.before), ("now", item.after))
                 if state
             )
-        on = f" On {format_date(item.on, 'day')}."
+        on = f" On {format_date(item.on, item.on_precision)}."
         return clean_text(f"{said}.{on} Events: {', '.join(map(str, item.event_ids))}.")
 
     def item_link(self, item):

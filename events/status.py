@@ -201,6 +201,14 @@ class Change:
     corrected_at: object = None  # when the correction was saved
 
     @property
+    def on_precision(self):
+        """How much of `on` is known: the measure's start's precision when it made the change
+        (Telegram in Russia restricted in "February 2026", not on the first), else the day."""
+        if self.after is not None and self.after.since[0] == self.on:
+            return self.after.since[1]
+        return "day"
+
+    @property
     def event_ids(self):
         """The measures behind the change: those in force after it, or, for a lifting, before it."""
         if self.corrected_event:

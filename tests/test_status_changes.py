@@ -87,6 +87,7 @@ def test_a_correction_of_a_published_measure_is_a_change(client, db):
             "before": None,
             "after": None,
             "on": today.isoformat(),
+            "on_precision": "day",
             "events": [event.pk],
             "corrections": [{"field": "Started on", "before": "4 December 2025", "after": "1 December 2025"}],
         }
@@ -196,3 +197,11 @@ def test_a_measure_imposed_and_lifted_between_the_two_days_shows_as_both(client,
     page = client.get("/status/changes/?from=2025-01-01&to=2025-12-31").content.decode()
     assert '<strong>Imposed</strong> <span class="muted">on 1 June 2025</span>: the network' in page
     assert '<strong>Lifted</strong> <span class="muted">on 4 June 2025</span>: the network' in page
+
+
+def test_a_change_dated_to_the_month_says_the_month(client, db):
+    EventFactory(apps=[AppFactory(name="Telegram")], started_on=date(2026, 2, 1), started_precision="month")
+    page = client.get("/status/changes/?from=2026-01-01&to=2026-03-01").content.decode()
+    assert '<span class="muted">on February 2026</span>' in page
+    record = client.get("/api/v1/status/changes/?from=2026-01-01&to=2026-03-01").json()["results"][0]
+    assert (record["on"], record["on_precision"]) == ("2026-02-01", "month")

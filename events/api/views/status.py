@@ -138,6 +138,7 @@ class CorrectionOut(serializers.Serializer):
 class ChangeOut(serializers.Serializer):
     change = serializers.ChoiceField(choices=["imposed", "lifted", "escalated", "eased", "corrected"])
     on = serializers.DateField(help_text="The day it took effect (`corrected`: the day the correction was published).")
+    on_precision = serializers.CharField(help_text="How much of `on` is known (day, month, year, estimated).")
     country = serializers.CharField()
     country_name = serializers.CharField()
     app = serializers.CharField(allow_null=True)
@@ -170,6 +171,7 @@ def change_record(change):
         "before": record(change.before) if change.before else None,
         "after": record(change.after) if change.after else None,
         "on": change.on.isoformat(),
+        "on_precision": change.on_precision,
         "events": change.event_ids,
         "corrections": [{"field": label, "before": old, "after": new} for label, old, new in change.corrections],
     }
