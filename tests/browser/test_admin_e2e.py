@@ -31,7 +31,9 @@ def sign_out(page):
 def choose(page, field, typed, option):
     """Pick `option` in the select2 autocomplete of `field`, typing `typed` as an editor would."""
     page.click(f"#id_{field} + .select2 .select2-selection")
-    page.keyboard.type(typed)
+    # Into select2's own search box once it is open: keys typed at once can land before it
+    # has focus, and the unfiltered first page may not hold the option.
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
     page.locator(".select2-results__option", has_text=option).first.click()
     expect(page.locator(f"#id_{field} + .select2")).to_contain_text(option)
 
