@@ -447,13 +447,17 @@ def migrate(dsn, check_only=False):
     return completed.returncode != 0
 
 
-def rebuild_status(dsn):
-    """The pairs' status steps (events/status_steps.py), which COPY bypassed, then ANALYZE them."""
+def rebuild_derived(dsn):
+    """What the tracker keeps beside the events and COPY bypassed (its triggers off in replica
+    mode): the pairs' status steps (events/status_steps.py) and the search documents
+    (events/search_index.py); then ANALYZE them."""
     env = {"DATABASE_URL": dsn, "DEBUG": "1", "PATH": "/usr/bin:/bin"}
-    argv = [sys.executable, "manage.py", "rebuild_status", "--skip-checks"]
-    subprocess.run(argv, cwd=ROOT, env=env, timeout=3600, check=True)
+    for command in ["rebuild_status", "rebuild_search"]:
+        subprocess.run(
+            [sys.executable, "manage.py", command, "--skip-checks"], cwd=ROOT, env=env, timeout=3600, check=True
+        )
     with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        cursor.execute("ANALYZE events_pairstep")
+        cursor.execute("ANALYZE events_pairstep, events_event_search")
 
 
 def prepare_database(server_url, events, seed=1, reuse=True):
@@ -490,7 +494,7 @@ def prepare_database(server_url, events, seed=1, reuse=True):
     migrated = time.monotonic()
     print(f"migrated {name} in {migrated - started:.1f} s; generating {events:,} events", file=sys.stderr)
     counts = fill(dsn, events, seed)
-    rebuild_status(dsn)
+    rebuild_derived(dsn)
     seconds = time.monotonic() - started
     with psycopg2.connect(dsn) as done, done.cursor() as mark:
         mark.execute("CREATE TABLE bench_meta (events int, seed int, version int, counts jsonb, seconds float)")

@@ -21,6 +21,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
+from . import search as full_text
 from .countries import country_codes
 from .models import App, Authority, Country, Event, Measurement, Owner
 from .redirects import moved_to
@@ -155,6 +156,26 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class SearchField(forms.CharField):
+    """A query in the web's search syntax, read as events/search.py reads it."""
+
+    def clean(self, value):
+        value = super().clean(value)  # the length checked on the text
+        if not value:
+            return None
+        try:
+            return full_text.understand(value)
+        except full_text.SearchError as error:
+            raise ValidationError(str(error)) from error
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.search(value)
+
+
 def reference_filter(model, example, help_text, **kwargs):
     """A comma list of slugs (codes for countries) of public records of `model`."""
     if model is Country:
@@ -247,10 +268,12 @@ class EventFilterSet(StrictFilterSet):
         max_value=2100,
         help_text="Events that started in this year, e.g. 2022.",
     )
-    search = django_filters.CharFilter(
-        method="filter_search",
+    search = SearchFilter(
         max_length=200,
-        help_text="Text to find in titles, summaries, descriptions, reasons, countries and app names.",
+        help_text="Words to find in the records (titles, summaries, descriptions, reasons) and in the names "
+        "of their countries, apps, owners and authorities; English words match their other forms (block, "
+        'blocked, blocking). "Quoted words" match as a phrase, -word excludes, or gives alternatives; '
+        "a misspelt app, owner or country name also matches the name, e.g. whatsap.",
     )
     ordering = django_filters.ChoiceFilter(
         method="filter_ordering",
@@ -266,9 +289,6 @@ class EventFilterSet(StrictFilterSet):
 
     def filter_active_on(self, qs, name, value):
         return qs.active_on(value)
-
-    def filter_search(self, qs, name, value):
-        return qs.search(value)
 
     def filter_scope(self, qs, name, value):
         if value.strip().casefold() == "nationwide":

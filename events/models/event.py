@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from events import search as full_text
 from events.dates import Precision, format_date, precision_error
 from events.text import CleanText
 
@@ -154,18 +155,12 @@ class EventQuerySet(models.QuerySet):
     def for_authorities(self, slugs):
         return self.filter(authority__slug__in=slugs)
 
-    def search(self, text):
-        """Case-insensitive match on the words of the record and the names of its apps."""
-        text = text.strip()
-        app_named = Event.apps.through.objects.filter(event_id=OuterRef("pk"), app__name__icontains=text)
-        return self.filter(
-            Q(title__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(description__icontains=text)
-            | Q(stated_reason__icontains=text)
-            | Q(country__name__icontains=text)
-            | Exists(app_named)
-        )
+    def search(self, query):
+        """The events whose words, or the names of their country, owner, authority and apps,
+        match `query`: a text in the web's search syntax or an events.search.Search."""
+        if not isinstance(query, full_text.Search):
+            query = full_text.understand(query)
+        return full_text.matching(self, query)
 
 
 class Event(CleanText):

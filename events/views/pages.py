@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from events import search as full_text
 from events.dates import Precision
 from events.models import App, Authority, Country, Event, Owner, Source
 from events.models.event import active_on_condition, overdue_condition, unknown_on_condition
@@ -213,19 +214,27 @@ def search(request):
     """Events, apps, owners, authorities and countries matching ?q=; an empty query shows the form."""
     # NUL is no character anyone searches for, and PostgreSQL refuses it in a query: drop it.
     query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())[:200]
-    context = {"query": query}
-    if query:
-        events = Event.objects.public().for_listing().search(query)
+    context, status = {"query": query}, 200
+    try:
+        understood = full_text.understand(query) if query else None
+    except full_text.SearchError as error:
+        understood, status = None, 400
+        context["error"] = str(error)
+    if understood:
+        events = full_text.by_relevance(Event.objects.public().for_listing().search(understood), understood)
+        # The names sections forgive the same typos as the events: 'whatsap' lists WhatsApp.
+        named = Q()
+        for word in [query, *understood.corrections.values()]:
+            named |= Q(name__icontains=word)
         context.update(
+            corrections=understood.corrections,
             event_count=events.count(),
             events=events[:SEARCH_LIMIT],
-            apps=App.objects.public()
-            .filter(Q(name__icontains=query) | Q(slug__iexact=query))
-            .select_related("owner")[:20],
-            owners=Owner.objects.public().filter(name__icontains=query)[:20],
-            authorities=Authority.objects.public().filter(name__icontains=query).select_related("country")[:20],
+            apps=App.objects.public().filter(named | Q(slug__iexact=query)).select_related("owner")[:20],
+            owners=Owner.objects.public().filter(named)[:20],
+            authorities=Authority.objects.public().filter(named).select_related("country")[:20],
             countries=Country.objects.public()
-            .filter(Q(name__icontains=query) | Q(official_name__icontains=query) | Q(code__iexact=query))
+            .filter(named | Q(official_name__icontains=query) | Q(code__iexact=query))
             .annotate(event_count=Count("events", filter=is_public("events__")))[:20],
         )
         context["limit"] = SEARCH_LIMIT
@@ -237,4 +246,4 @@ def search(request):
         query={"q": query} if query else {},
         noindex=bool(query),
     )
-    return render(request, "events/search.html", render_context(request, meta, **context))
+    return render(request, "events/search.html", render_context(request, meta, **context), status=status)
