@@ -68,6 +68,16 @@ INDEXES = [
     "CREATE INDEX events_ended_started ON events (ended_on, started_on)",  # "active on D"
     "CREATE INDEX events_country_code ON events (country_code)",  # counts by country
 ]
+# Datasette's own full-text search (?_search=), configured as its documentation says (what
+# sqlite-utils enable-fts makes): an FTS5 table over the searched columns with the events as its
+# content, Porter stemming as the tracker's English stemming.
+SEARCHED = ["title", "summary", "description", "stated_reason", "country_name", "app_names", "authority_name"]
+FULL_TEXT = [
+    f"CREATE VIRTUAL TABLE events_fts USING fts5({', '.join(SEARCHED)}, content='events', content_rowid='id', "
+    "tokenize='porter unicode61')",
+    "INSERT INTO events_fts (events_fts) VALUES ('rebuild')",
+]
+VERSION = 2  # of the file's shape: 2 added the full-text search
 
 
 def export(dsn, path):
@@ -91,7 +101,7 @@ def export(dsn, path):
             target.executemany(insert, batch)
             rows += len(batch)
         cursor.close()
-    for statement in INDEXES:
+    for statement in INDEXES + FULL_TEXT:
         target.execute(statement)
     target.commit()
     target.execute("ANALYZE")

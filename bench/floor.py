@@ -17,16 +17,16 @@ import orjson
 import psycopg2
 
 # The same rules as EventQuerySet: published only; "active on D" is started by D, not ended before
-# D and more than announced; text search matches the record's words, its country and app names.
+# D and more than announced; text search matches the event's search document.
 FILTERS = {
     "country": "e.country_id = %(country)s",
     "app": "EXISTS (SELECT 1 FROM events_event_apps fa JOIN events_app fp ON fp.id = fa.app_id "
     "WHERE fa.event_id = e.id AND fp.slug = %(app)s)",
     "active_on": "e.started_on <= %(active_on)s AND (e.ended_on IS NULL OR e.ended_on >= %(active_on)s) "
     "AND e.status <> 'announced'",
-    "search": "(e.title ILIKE %(search)s OR e.summary ILIKE %(search)s OR e.description ILIKE %(search)s "
-    "OR e.stated_reason ILIKE %(search)s OR c.name ILIKE %(search)s OR EXISTS (SELECT 1 FROM events_event_apps sa "
-    "JOIN events_app sp ON sp.id = sa.app_id WHERE sa.event_id = e.id AND sp.name ILIKE %(search)s))",
+    # The tracker's own search documents and GIN index (events/search_index.py), queried directly.
+    "search": "e.id IN (SELECT event_id FROM events_event_search "
+    "WHERE document @@ websearch_to_tsquery('english', %(search)s))",
 }
 # The redundant first bound lets PostgreSQL start the index scan at the cursor (a row comparison
 # alone does not match the descending index), as the tracker's own keyset pagination does.
@@ -39,7 +39,7 @@ SELECT e.id, e.title, e.kind, e.status, e.started_on, e.started_precision, e.end
                                           'owner', json_build_object('slug', o.slug, 'name', o.name)) ORDER BY a.name)
           FROM events_event_apps ea JOIN events_app a ON a.id = ea.app_id LEFT JOIN events_owner o ON o.id = a.owner_id
          WHERE ea.event_id = e.id) AS apps,
-       (SELECT count(*) FROM events_event e {count_join} WHERE {where}) AS total
+       (SELECT count(*) FROM events_event e WHERE {where}) AS total
   FROM events_event e JOIN events_country c ON c.code = e.country_id
  WHERE {where} {keyset}
  ORDER BY e.started_on DESC, e.id DESC
@@ -73,8 +73,6 @@ def events_page(params):
                 value = value.upper()
             elif name == "active_on":
                 value = datetime.date.fromisoformat(value)
-            elif name == "search":
-                value = f"%{value}%"
             args[name] = value
             clauses.append(clause)
     where = " AND ".join(clauses)
@@ -84,10 +82,7 @@ def events_page(params):
         args["before_date"], args["before_id"] = datetime.date.fromisoformat(day), int(event_id)
         keyset = "AND " + KEYSET
     with connection().cursor() as cursor:
-        # The count joins the country only when the search needs its name: the join would otherwise
-        # turn an index-only count into a scan of the table.
-        count_join = "JOIN events_country c ON c.code = e.country_id" if "search" in params else ""
-        cursor.execute(QUERY.format(where=where, keyset=keyset, count_join=count_join), args)
+        cursor.execute(QUERY.format(where=where, keyset=keyset), args)
         rows = cursor.fetchall()
     results = [
         {

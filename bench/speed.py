@@ -33,6 +33,7 @@ import psycopg2
 from bench import report
 from bench.cluster import CACHE_DIR, ROOT, Cluster, Server, free_port, log
 from bench.datagen import GENERATOR_VERSION, prepare_database
+from bench.datasette_export import VERSION as DATASETTE_FILE_VERSION
 from bench.datasette_export import datasette_argv, datasette_binary, export
 from bench.wrk import load, probe, wrk_binary
 
@@ -158,8 +159,6 @@ def endpoints(args, fixture, deep, floor_before):
         f"started_on <= '{args.active_on}' and (ended_on is null or ended_on >= '{args.active_on}') "
         "and status != 'announced'"
     )
-    words = ("title", "summary", "description", "stated_reason", "country_name", "app_names")
-    search = " or ".join(f"{column} like '%{args.search}%'" for column in words)
     listing = "/events/events.json?_size=100&_sort_desc=started_on&_shape=objects"
     rows = [
         (
@@ -178,7 +177,7 @@ def endpoints(args, fixture, deep, floor_before):
             "list ?search",
             f"/api/v1/events/?search={args.search}&page_size=100",
             f"/?search={args.search}&page_size=100",
-            f"{listing}&_where={quote('(' + search + ')')}",
+            f"{listing}&_search={quote(args.search)}",  # its FTS5 table (datasette_export.FULL_TEXT)
         ),
         ("detail", f"/api/v1/events/{fixture['detail_id']}/", None, f"/events/events/{fixture['detail_id']}.json"),
         ("stats ?by=country", "/api/v1/stats/?by=country", None, f"/events.json?sql={quote(DATASETTE_STATS_SQL)}"),
@@ -337,7 +336,8 @@ def run_size(events, server_url, args, database_cpu):
         "endpoints": {},
         "loadavg": machine()["loadavg"],
     }
-    sqlite_path = CACHE_DIR / "sqlite" / f"{events}-s{args.seed}-v{GENERATOR_VERSION}" / "events.db"
+    shape = f"{events}-s{args.seed}-v{GENERATOR_VERSION}-d{DATASETTE_FILE_VERSION}"
+    sqlite_path = CACHE_DIR / "sqlite" / shape / "events.db"
     if not args.no_datasette and (args.regenerate or not sqlite_path.exists()):
         rows, seconds = export(dsn, sqlite_path)
         result["sqlite_export_s"] = seconds

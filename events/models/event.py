@@ -313,6 +313,14 @@ class Event(CleanText):
                 condition=is_public(),
                 name="event_public_started_idx",
             ),
+            # Search (events/search.py): the matching documents' ids checked as public, and their
+            # start dates read for the order, without the wide rows (index-only).
+            models.Index(
+                fields=["id"],
+                include=["started_on"],
+                condition=is_public(),
+                name="event_public_id_idx",
+            ),
             # The public pages' sums (home page totals, in force per country, chart rows per app or
             # country): narrow enough for index-only scans instead of reading the wide rows.
             models.Index(
