@@ -27,7 +27,10 @@ TABLE = "events_event_search"
 SQLITE_WEIGHTS = "10.0, 4.0, 2.0, 1.0"
 MAX_TERMS = 16  # bounds the SQL a 200-character query can make
 MAX_CORRECTED = 5  # words looked up among the names
-SIMILAR = 0.5  # pg_trgm's similarity of a word and a name's word to count as a typo of it
+# pg_trgm's similarity of a word and a name's word to count as a typo of it: its own default
+# threshold, low enough for swapped letters ('telegarm' and 'telegram' share 0.38), and safe
+# because only a word no published record uses is corrected.
+SIMILAR = 0.3
 # English words too common to search for: PostgreSQL's english stop words (Snowball's list),
 # left out of a query on both databases alike (SQLite's FTS5 would otherwise require them).
 STOP_WORDS = (
@@ -143,14 +146,15 @@ def understand(text):
 
 def _names_like(words):
     """Public names that may be close to one of `words`: on PostgreSQL those the trigram indexes
-    find (`word <% name`); on SQLite, whose tables are the small ones of `make run`, all of them."""
+    find (`name % word` for a name of one word, `word <% name` for a word within a name); on
+    SQLite, whose tables are the small ones of `make run`, all of them."""
     from events.models import App, Country, Owner
 
     names = [App.objects.public(), Owner.objects.public(), Country.objects.public()]
     if connection.vendor == "postgresql":
         close = Q()
         for word in words:
-            close |= Q(name__trigram_word_similar=word)
+            close |= Q(name__trigram_similar=word) | Q(name__trigram_word_similar=word)
         names = [queryset.filter(close) for queryset in names]
     first, *rest = [queryset.values_list("name", flat=True).order_by() for queryset in names]
     return first.union(*rest)

@@ -84,6 +84,7 @@ def test_a_query_with_nothing_to_find_is_a_clear_400(client, stories):
 def test_a_misspelt_app_name_finds_the_app_and_the_page_says_so(client, stories):
     assert api_titles(client, "whatsap") == {"Russia fully blocks WhatsApp"}
     assert api_titles(client, "whatsap russia") == {"Russia fully blocks WhatsApp"}
+    assert api_titles(client, "whatsapp") == api_titles(client, "whtasapp")  # letters swapped
     page = client.get("/search/", {"q": "whatsap"}).content.decode()
     assert "Also matching “whatsapp” for “whatsap”" in page
     assert "Russia fully blocks WhatsApp" in page
