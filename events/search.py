@@ -44,7 +44,8 @@ STOP_WORDS = (
 )
 COMMON = frozenset(STOP_WORDS.split())
 TOKENS = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-WORDS = re.compile(r"\w+")
+# Letters and digits: what both databases' parsers keep as a word (an underscore is neither).
+WORDS = re.compile(r"[^\W_]+")
 
 
 class SearchError(ValueError):
@@ -81,7 +82,7 @@ def parse(text):
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             minus, bare = "-", bare[1:]
-        words = WORDS.findall((quoted if bare is None else bare).casefold())
+        words = WORDS.findall((quoted if bare is None else bare).lower())  # as both databases lower
         phrase = " ".join(words)
         if not phrase or COMMON.issuperset(words) or terms == MAX_TERMS:
             continue
@@ -128,7 +129,7 @@ def understand(text):
         return search
     known = {}
     for name in _names_like(words[:MAX_CORRECTED]):
-        for word in WORDS.findall(name.casefold()):
+        for word in WORDS.findall(name.lower()):
             known.setdefault(word, name)
     for word in words[:MAX_CORRECTED]:
         if word in known:

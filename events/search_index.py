@@ -34,6 +34,8 @@ EVENT_COLUMNS = [
     "authority_id",
 ]
 
+# A description's first 100,000 characters are searched: PostgreSQL refuses a tsvector over 1 MB,
+# and an event's save must never fail on the length of its account.
 POSTGRES_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION events_search_documents(ids bigint[])
 RETURNS TABLE (event_id bigint, document tsvector) LANGUAGE sql STABLE AS $$
@@ -41,7 +43,7 @@ RETURNS TABLE (event_id bigint, document tsvector) LANGUAGE sql STABLE AS $$
         setweight(to_tsvector('english', concat_ws(' ', e.title, c.name, o.name, a.names)), 'A')
         || setweight(to_tsvector('english', concat_ws(' ', e.summary, e.scope, au.name)), 'B')
         || setweight(to_tsvector('english', concat_ws(' ', e.stated_reason, e.legal_basis)), 'C')
-        || setweight(to_tsvector('english', e.description), 'D')
+        || setweight(to_tsvector('english', left(e.description, 100000)), 'D')
     FROM events_event e
     JOIN events_country c ON c.code = e.country_id
     LEFT JOIN events_owner o ON o.id = e.owner_id
@@ -157,7 +159,7 @@ SQLITE_DOCUMENTS = """
              JOIN events_app p ON p.id = ea.app_id WHERE ea.event_id = e.id), ''),
         e.summary || ' ' || e.scope || ' ' || coalesce(au.name, ''),
         e.stated_reason || ' ' || e.legal_basis,
-        e.description
+        substr(e.description, 1, 100000)
     FROM events_event e
     JOIN events_country c ON c.code = e.country_id
     LEFT JOIN events_owner o ON o.id = e.owner_id

@@ -12,11 +12,6 @@ def is_transactional(item):
     return bool(marker and marker.kwargs.get("transaction")) or "live_server" in getattr(item, "fixturenames", ())
 
 
-def is_serialized(item):
-    marker = item.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("serialized_rollback"))
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """Put back what migrations loaded once a transactional test (browser, live server) is over.
@@ -27,10 +22,8 @@ def pytest_runtest_teardown(item, nextitem):
     it runs after every fixture's teardown, the database flush included.
     """
     result = yield
-    # After the last test the test database is already gone, and nothing needs the rows. A next
-    # test with serialized_rollback gets them back from the copy (or, where the copy is gone,
-    # restores them itself): rows put back here first would collide with the copy's keys.
-    if nextitem is not None and is_transactional(item) and not is_serialized(nextitem):
+    # After the last test the test database is already gone, and nothing needs the rows.
+    if nextitem is not None and is_transactional(item):
         with item.config.stash[blocking_manager_key].unblock():
             restore_migration_data()
     return result
