@@ -10,7 +10,8 @@ PostgreSQL: `events_event_search(event_id, document tsvector)` with a GIN index;
 triggers with transition tables, so that an import of ten thousand rows rewrites their documents
 in one set-based statement. A concurrent rename and link cannot leave an old name behind: the
 triggers that read a name take a share lock on its row, so the rename waits for the link (and then
-sees it) or the link waits for the rename (and then reads the new name). SQLite: an FTS5 table
+sees it) or the link waits for the rename (and then reads the new name); a link likewise locks its
+event's row against an edit made at the same time. SQLite: an FTS5 table
 whose rowid is the event's id, kept by row triggers.
 
 The table and its indexes are made by migration 0012; the functions and triggers are (re)made
@@ -90,10 +91,13 @@ END $$;
 
 CREATE OR REPLACE FUNCTION events_search_apps_linked() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The events' rows too: an edit of an event made meanwhile is waited for, then read.
     IF TG_OP = 'INSERT' THEN
         PERFORM 1 FROM events_app WHERE id IN (SELECT app_id FROM new_rows) FOR SHARE;
+        PERFORM 1 FROM events_event WHERE id IN (SELECT event_id FROM new_rows) FOR SHARE;
         PERFORM events_search_refresh(ARRAY(SELECT DISTINCT event_id FROM new_rows));
     ELSE
+        PERFORM 1 FROM events_event WHERE id IN (SELECT event_id FROM old_rows) FOR SHARE;
         PERFORM events_search_refresh(ARRAY(SELECT DISTINCT event_id FROM old_rows));
     END IF;
     RETURN NULL;
@@ -124,6 +128,19 @@ END $$;
 """
     for table, key, events in RENAMES
 )
+# A name added after the rows that name it (foreign keys are checked only at commit, and loaddata
+# or an importer may write an event before its country, a link before its app) completes their
+# documents, which the inner joins above had to leave without it.
+POSTGRES_FUNCTIONS += "".join(
+    f"""
+CREATE OR REPLACE FUNCTION events_search_{table}_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM events_search_refresh(ARRAY({events}));
+    RETURN NULL;
+END $$;
+"""
+    for table, _key, events in RENAMES
+)
 
 # (name, table, when and what, function)
 POSTGRES_TRIGGERS = [
@@ -147,6 +164,10 @@ POSTGRES_TRIGGERS = [
             "OLD TABLE AS old_rows NEW TABLE AS new_rows",
             f"{table}_renamed",
         )
+        for table, _key, _events in RENAMES
+    ),
+    *(
+        (f"events_search_{table}_add", f"events_{table}", "AFTER INSERT", "NEW TABLE AS new_rows", f"{table}_added")
         for table, _key, _events in RENAMES
     ),
 ]
@@ -173,6 +194,8 @@ def _sqlite_rewrite(events):
     return f"DELETE FROM events_event_search WHERE rowid IN ({events}); {SQLITE_WRITE} WHERE e.id IN ({events});"
 
 
+# The tables whose names an event carries directly: (table, the event's column, their key).
+SQLITE_NAMED = [("country", "country_id", "code"), ("owner", "owner_id", "id"), ("authority", "authority_id", "id")]
 SQLITE_TRIGGERS = [
     ("events_search_event_insert", f"AFTER INSERT ON events_event BEGIN {SQLITE_WRITE} WHERE e.id = NEW.id; END"),
     (
@@ -201,11 +224,22 @@ SQLITE_TRIGGERS = [
             + _sqlite_rewrite(f"SELECT id FROM events_event WHERE {column} = NEW.{key}")
             + " END",
         )
-        for table, column, key in [
-            ("country", "country_id", "code"),
-            ("owner", "owner_id", "id"),
-            ("authority", "authority_id", "id"),
-        ]
+        for table, column, key in SQLITE_NAMED
+    ),
+    (
+        "events_search_app_add",
+        "AFTER INSERT ON events_app BEGIN "
+        + _sqlite_rewrite("SELECT event_id FROM events_event_apps WHERE app_id = NEW.id")
+        + " END",
+    ),
+    *(
+        (
+            f"events_search_{table}_add",
+            f"AFTER INSERT ON events_{table} BEGIN "
+            + _sqlite_rewrite(f"SELECT id FROM events_event WHERE {column} = NEW.{key}")
+            + " END",
+        )
+        for table, column, key in SQLITE_NAMED
     ),
 ]
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connection, transaction
 from pytest_django.plugin import blocking_manager_key
 
 from events.seed.loader import load_seed
@@ -10,6 +11,26 @@ from tests.migration_data import restore_migration_data
 def is_transactional(item):
     marker = item.get_closest_marker("django_db")
     return bool(marker and marker.kwargs.get("transaction")) or "live_server" in getattr(item, "fixturenames", ())
+
+
+def is_serialized(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Make room for the copy a serialized_rollback test is about to get back.
+
+    After an earlier transactional test the teardown hook below has put the migrations' rows back
+    (groups, and the content types and permissions they need) under new keys; Django's copy then
+    inserts the same rows under their first keys, and their names collide. So the tables are
+    emptied here and everything comes back from the copy. Where the copy is gone (see below),
+    nothing is emptied.
+    """
+    if is_serialized(item) and getattr(connection, "_test_serialized_contents", None):
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -203,9 +203,9 @@ PAGE_QUERIES = {
     # ... + the ids of its apps (before the rest, so the filter is by id) and its public apps
     "/owners/{owner}/": 8,
     "/authorities/roskomnadzor/": 6,
-    # the names a misspelt word may be of (events/search.py); count; apps; owners; authorities;
-    # countries; events; their apps
-    "/search/?q=event": 8,
+    # the names a misspelt word may be of and the matches' ids (events/search.py); count; apps;
+    # owners; authorities; countries; events; their apps
+    "/search/?q=event": 9,
     "/about/": 0,
     # events with their apps (two queries), plus the country or app looked up
     "/feeds/events/": 2,

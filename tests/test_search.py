@@ -144,6 +144,15 @@ class TestTheDocumentsFollowEveryWrite:
         assert found("signal") == found("facebook") == found("roskomnadzor") == set()
         assert found("iran") == {"Iran throttles Instagram"}  # its title says Iran
 
+    def test_a_name_written_after_the_rows_that_name_it(self, stories):
+        """Foreign keys are checked at commit: an import may link an app it writes afterwards."""
+        event = Event.objects.get(title="Elections")
+        with transaction.atomic(), connection.constraint_checks_disabled():
+            Event.apps.through.objects.create(event=event, app_id=987654)
+            owner = OwnerFactory()
+            App.objects.create(pk=987654, slug="late", name="Latecomer", owner=owner, category="messaging")
+        assert found("latecomer") == {"Elections"}
+
     def test_a_bulk_import_and_a_deletion(self, stories):
         app = AppFactory(name="Viber")
         events = Event.objects.bulk_create(
@@ -181,6 +190,33 @@ def test_migrate_puts_back_triggers_a_table_rebuild_dropped(stories):
     assert found("later") == {"Written later"}
 
 
+def at_once(first, second):
+    """`first` runs in a transaction that stays open while `second` starts in another; then both
+    commit, `first` first (unless `second` has to wait for it)."""
+    started, release = threading.Event(), threading.Event()
+
+    def opener():
+        with transaction.atomic():
+            first()
+            started.set()
+            release.wait(5)
+        connection.close()
+
+    def follower():
+        with transaction.atomic():
+            second()
+        connection.close()
+
+    threads = [threading.Thread(target=opener), threading.Thread(target=follower)]
+    threads[0].start()
+    assert started.wait(5)
+    threads[1].start()
+    time.sleep(0.3)  # the second writer reaches the first's lock and waits there
+    release.set()
+    for thread in threads:
+        thread.join(10)
+
+
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent writers need PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # see tests/browser/test_admin_e2e.py
 def test_a_rename_and_a_link_made_at_once_leave_the_new_name():
@@ -193,34 +229,37 @@ def test_a_rename_and_a_link_made_at_once_leave_the_new_name():
     for first in ["link", "rename"]:
         app = AppFactory(name=f"Oldname{first}")
         event = EventFactory(title=f"Linked {first}", apps=[])
-        started, release = threading.Event(), threading.Event()
 
-        def link(app=app, event=event, first=first, started=started, release=release):
-            with transaction.atomic():
-                event.apps.add(app)
-                if first == "link":
-                    started.set()
-                    release.wait(5)
-            connection.close()
+        def link(app=app, event=event):
+            event.apps.add(app)
 
-        def rename(app=app, first=first, started=started, release=release):
-            with transaction.atomic():
-                App.objects.filter(pk=app.pk).update(name=f"Newname{first}")
-                if first == "rename":
-                    started.set()
-                    release.wait(5)
-            connection.close()
+        def rename(app=app, first=first):
+            App.objects.filter(pk=app.pk).update(name=f"Newname{first}")
 
-        threads = [threading.Thread(target=link), threading.Thread(target=rename)]
-        if first == "rename":
-            threads.reverse()
-        threads[0].start()
-        assert started.wait(5)
-        threads[1].start()
-        time.sleep(0.3)  # the second writer reaches the first's lock and waits there
-        release.set()
-        for thread in threads:
-            thread.join(10)
+        at_once(link, rename) if first == "link" else at_once(rename, link)
         assert found(f"newname{first}") == {f"Linked {first}"}, first
         # parsed without forgiving typos, which would take the old name for one of the new
         assert not search.matching(Event.objects.all(), search.parse(f"oldname{first}")).exists(), first
+
+    # An edit of the event and a link to it made at once keep both.
+    for first in ["edit", "link"]:
+        app = AppFactory(name=f"Zeta{first}")
+        event = EventFactory(title="Untitled", apps=[])
+
+        def edit(event=event, first=first):
+            Event.objects.filter(pk=event.pk).update(title=f"Retitled{first}")
+
+        def link(app=app, event=event):
+            event.apps.add(app)
+
+        at_once(edit, link) if first == "edit" else at_once(link, edit)
+        assert found(f"retitled{first}") == found(f"zeta{first}") == {f"Retitled{first}"}, first
+
+
+def test_many_matches_give_the_same_answer_as_few(stories, monkeypatch, client):
+    """Up to search.FEW matches go to the query as ids, more as the documents' subquery: the two
+    ways must agree, in the API's count and page alike."""
+    few = api_titles(client, "block"), client.get("/api/v1/events/", {"search": "block"}).json()["count"]
+    monkeypatch.setattr(search, "FEW", 1)
+    many = api_titles(client, "block"), client.get("/api/v1/events/", {"search": "block"}).json()["count"]
+    assert few == many == ({"Russia fully blocks WhatsApp", "A block, fully enforced"}, 2)

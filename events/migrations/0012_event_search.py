@@ -22,10 +22,10 @@ SQLITE = [
 TRIGGERS = {
     "events_event": ["event_insert", "event_update", "event_delete", "event_truncate"],
     "events_event_apps": ["apps_insert", "apps_delete"],
-    "events_app": ["app_rename"],
-    "events_country": ["country_rename"],
-    "events_owner": ["owner_rename"],
-    "events_authority": ["authority_rename"],
+    "events_app": ["app_rename", "app_add"],
+    "events_country": ["country_rename", "country_add"],
+    "events_owner": ["owner_rename", "owner_add"],
+    "events_authority": ["authority_rename", "authority_add"],
 }
 FUNCTIONS = [
     "events_search_documents(bigint[])",
@@ -37,6 +37,10 @@ FUNCTIONS = [
     "events_search_country_renamed()",
     "events_search_owner_renamed()",
     "events_search_authority_renamed()",
+    "events_search_app_added()",
+    "events_search_country_added()",
+    "events_search_owner_added()",
+    "events_search_authority_added()",
 ]
 
 
