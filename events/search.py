@@ -64,7 +64,6 @@ class Clause:
 
 @dataclass
 class Search:
-    text: str
     clauses: list
     corrections: dict = field(default_factory=dict)  # word -> the name's word it may have meant
 
@@ -97,7 +96,7 @@ def parse(text):
     clauses = [clause for clause in clauses if clause.required]
     if not clauses:
         raise SearchError("Give at least one word to find (a -word only excludes).")
-    return Search(text=text, clauses=clauses)
+    return Search(clauses=clauses)
 
 
 def matching(queryset, search):
