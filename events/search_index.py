@@ -37,9 +37,12 @@ EVENT_COLUMNS = [
 
 # A description's first 100,000 characters are searched: PostgreSQL refuses a tsvector over 1 MB,
 # and an event's save must never fail on the length of its account.
-POSTGRES_FUNCTIONS = """
-CREATE OR REPLACE FUNCTION events_search_documents(ids bigint[])
-RETURNS TABLE (event_id bigint, document tsvector) LANGUAGE sql STABLE AS $$
+# `{chosen}` is a condition on e.id, in two texts: all events, or those whose ids are given as a
+# set to join (`IN (SELECT unnest(ids))`), which PostgreSQL looks up in the key's index whatever
+# their number. `ids IS NULL OR e.id = ANY (ids)` read every event for each call (the function's
+# one plan must serve both), and `= ANY` checks each row against the whole array: at a million
+# events one event's save took 0.4 to 1.3 s, an update of 10,000 events 37 s.
+POSTGRES_DOCUMENTS = """
     SELECT e.id,
         setweight(to_tsvector('english', concat_ws(' ', e.title, c.name, o.name, a.names)), 'A')
         || setweight(to_tsvector('english', concat_ws(' ', e.summary, e.scope, au.name)), 'B')
@@ -54,16 +57,30 @@ RETURNS TABLE (event_id bigint, document tsvector) LANGUAGE sql STABLE AS $$
         FROM events_event_apps ea JOIN events_app p ON p.id = ea.app_id
         WHERE ea.event_id = e.id
     ) a ON true
-    WHERE ids IS NULL OR e.id = ANY (ids)
-$$;
+    WHERE {chosen}
+"""
+POSTGRES_WRITE = "INSERT INTO events_event_search (event_id, document) {documents}"
+POSTGRES_FUNCTIONS = (
+    """
+DROP FUNCTION IF EXISTS events_search_documents(bigint[]);
 
-CREATE OR REPLACE FUNCTION events_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO events_event_search (event_id, document)
-    SELECT event_id, document FROM events_search_documents(ids)
-    ON CONFLICT (event_id) DO UPDATE SET document = EXCLUDED.document
-$$;
+CREATE OR REPLACE FUNCTION events_search_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF ids IS NULL THEN
+        """
+    + POSTGRES_WRITE.format(documents=POSTGRES_DOCUMENTS.format(chosen="true"))
+    + """
+        ON CONFLICT (event_id) DO UPDATE SET document = EXCLUDED.document;
+    ELSE
+        """
+    + POSTGRES_WRITE.format(documents=POSTGRES_DOCUMENTS.format(chosen="e.id IN (SELECT unnest(ids))"))
+    + """
+        ON CONFLICT (event_id) DO UPDATE SET document = EXCLUDED.document;
+    END IF;
+END $$;
 
-CREATE OR REPLACE FUNCTION events_search_event_written() RETURNS trigger LANGUAGE plpgsql AS $$
+"""
+    + """CREATE OR REPLACE FUNCTION events_search_event_written() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         DELETE FROM events_event_search WHERE event_id IN (SELECT id FROM old_rows);
@@ -104,8 +121,9 @@ BEGIN
 END $$;
 
 """.format(
-    new=", ".join(f"n.{column}" for column in EVENT_COLUMNS),
-    old=", ".join(f"o.{column}" for column in EVENT_COLUMNS),
+        new=", ".join(f"n.{column}" for column in EVENT_COLUMNS),
+        old=", ".join(f"o.{column}" for column in EVENT_COLUMNS),
+    )
 )
 
 # A rename rewrites the documents of the events that carry the name: (table, its key, the events'
