@@ -449,15 +449,15 @@ def migrate(dsn, check_only=False):
 
 def rebuild_derived(dsn):
     """What the tracker keeps beside the events and COPY bypassed (its triggers off in replica
-    mode): the pairs' status steps (events/status_steps.py) and the search documents
-    (events/search_index.py); then ANALYZE them."""
+    mode): the pairs' status steps (events/status_steps.py), the search documents
+    (events/search_index.py) and the stats' counts (events/tallies.py); then ANALYZE them."""
     env = {"DATABASE_URL": dsn, "DEBUG": "1", "PATH": "/usr/bin:/bin"}
-    for command in ["rebuild_status", "rebuild_search"]:
+    for command in ["rebuild_status", "rebuild_search", "rebuild_tallies"]:
         subprocess.run(
             [sys.executable, "manage.py", command, "--skip-checks"], cwd=ROOT, env=env, timeout=3600, check=True
         )
     with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        cursor.execute("ANALYZE events_pairstep, events_event_search")
+        cursor.execute("ANALYZE events_pairstep, events_event_search, events_tallypart, events_tally")
 
 
 def prepare_database(server_url, events, seed=1, reuse=True):

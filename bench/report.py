@@ -5,6 +5,7 @@ TARGET_FLOOR = 1.5  # ... and costs at most 1.5x the floor's time per request (p
 TARGET_GROWTH = 1.3  # p95 at the largest size at most 1.3x p95 at the smallest
 TARGET_CSV_MB = 200  # peak RSS of the worker streaming the whole CSV
 TARGET_CACHED_MS = 2.0  # p50 of a repeated request with the cache on
+TARGET_STATS_P95_MS = 20.0  # every stats request, with filters, without a cache (issue 15)
 
 HEADER = (
     "endpoint",
@@ -191,6 +192,11 @@ def print_summary(results, markdown=False):
         )
     if floor_ratio is None and datasette_ratio is None:
         print("  the events list did not answer 200: no ratios")
+    for name, stats in last["endpoints"].items():
+        p95 = (_answered(stats)[0] or {}).get("p95_ms") if name.startswith("stats") else None
+        if p95 is not None:
+            verdict = _verdict(p95 <= TARGET_STATS_P95_MS)
+            print(f"  {name} p95 {p95:.1f} ms: {verdict} (target <= {TARGET_STATS_P95_MS:.0f} ms)")
     csv = last.get("csv") or {}
     if csv.get("status") == 200:
         peak = max(csv["peak_rss_mb"], csv["hwm_mb"])

@@ -181,6 +181,13 @@ def endpoints(args, fixture, deep, floor_before):
         ),
         ("detail", f"/api/v1/events/{fixture['detail_id']}/", None, f"/events/events/{fixture['detail_id']}.json"),
         ("stats ?by=country", "/api/v1/stats/?by=country", None, f"/events.json?sql={quote(DATASETTE_STATS_SQL)}"),
+        ("stats ?by=app&country", f"/api/v1/stats/?by=app&country={args.country}", None, None),
+        ("stats ?by=owner", "/api/v1/stats/?by=owner", None, None),
+        ("stats ?by=year&kind", "/api/v1/stats/?by=year&kind=full_block", None, None),
+        ("stats ?by=country&app", f"/api/v1/stats/?by=country&app={args.app}", None, None),
+        # Three dimensions at once: not in the cells, grouped from the events (events/stats.py).
+        ("stats ?by=app, 3 filters", f"/api/v1/stats/?by=app&country={args.country}&kind=full_block&year=2024",
+         None, None),
         # What was in force on a day (issue 12): the tracker's own question, which the others cannot answer.
         ("status ?on", f"/api/v1/status/?on={args.active_on}", None, None),
         ("status today", "/api/v1/status/", None, None),
@@ -358,6 +365,8 @@ def run_size(events, server_url, args, database_cpu):
         deep.setdefault("depth", depth)
         result["walk"] = {k: v for k, v in deep.items() if k != "url"}
         for name, *paths in endpoints(args, fixture, deep, row_at_depth(dsn, depth)):
+            if args.only and not name.startswith(tuple(args.only.split(","))):
+                continue
             log(f"loading {name}")
             targets = {
                 target: (servers.get(target), path)
@@ -427,6 +436,7 @@ def main():
     parser.add_argument("--walk-seconds", type=int, default=60, help="time budget to walk towards the deep page")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13", help="cache for the repeated request")
     parser.add_argument("--csv-timeout", type=int, default=900)
+    parser.add_argument("--only", help="measure only the endpoints whose names start so, e.g. 'stats,list'")
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument("--no-csv", action="store_true")
     parser.add_argument("--profile", action="store_true", help="write pyinstrument profiles to var/bench/profiles/")

@@ -3,8 +3,6 @@ the query language, the documents the triggers keep through every kind of write,
 forgiven typos, and what it never shows."""
 
 import io
-import threading
-import time
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +10,7 @@ from django.db import connection, transaction
 
 from events import search, search_index
 from events.models import App, Authority, Country, Event, Owner
+from tests.concurrency import at_once
 from tests.factories import AppFactory, AuthorityFactory, EventFactory, OwnerFactory
 from tests.migration_data import restore_migration_data
 
@@ -188,33 +187,6 @@ def test_migrate_puts_back_triggers_a_table_rebuild_dropped(stories):
     assert found("gone") == {"Written while the trigger was gone"}
     EventFactory(title="Written later", apps=[])
     assert found("later") == {"Written later"}
-
-
-def at_once(first, second):
-    """`first` runs in a transaction that stays open while `second` starts in another; then both
-    commit, `first` first (unless `second` has to wait for it)."""
-    started, release = threading.Event(), threading.Event()
-
-    def opener():
-        with transaction.atomic():
-            first()
-            started.set()
-            release.wait(5)
-        connection.close()
-
-    def follower():
-        with transaction.atomic():
-            second()
-        connection.close()
-
-    threads = [threading.Thread(target=opener), threading.Thread(target=follower)]
-    threads[0].start()
-    assert started.wait(5)
-    threads[1].start()
-    time.sleep(0.3)  # the second writer reaches the first's lock and waits there
-    release.set()
-    for thread in threads:
-        thread.join(10)
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent writers need PostgreSQL")

@@ -2,8 +2,8 @@
 
 Read in this order: reference.py (countries, owners, apps, authorities), event.py (the measure and
 its QuerySet), evidence.py (sources and statements), measurement.py (OONI counts), status.py (the
-status rule's answer, kept as steps); then the two rules every surface shares: visibility.py (who
-is public) and review.py (the review workflow).
+status rule's answer, kept as steps), tally.py (counts kept for the stats); then the two rules
+every surface shares: visibility.py (who is public) and review.py (the review workflow).
 """
 
 from .event import Event, EventQuerySet
@@ -11,6 +11,7 @@ from .evidence import Source, Statement
 from .measurement import Measurement
 from .reference import App, Authority, Country, FormerSlug, Owner
 from .status import PairStep
+from .tally import Tally, TallyPart
 
 __all__ = [
     "App",
@@ -24,4 +25,6 @@ __all__ = [
     "PairStep",
     "Source",
     "Statement",
+    "Tally",
+    "TallyPart",
 ]
