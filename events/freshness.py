@@ -8,7 +8,8 @@ Two clocks tell, each where it can be read cheaply:
   authorities), which django-simple-history writes on every save and delete, including
   publishing, retracting and changing an event's apps or sources; the newest `updated_at` of any
   event, for writers that bypass history (bulk inserts); and the links between related events
-  (not history-tracked): their count and newest id. Countries never change outside migrations.
+  (not history-tracked): a counter of their writes, kept by a trigger (related_changes.py).
+  Countries never change outside migrations.
   Being in the database, it is the same for every worker and is read from the database that serves
   the response (a replica for public reads), so a lagging replica never pairs an old body with a
   new ETag. It makes the API's **ETags** (a 304 for a client whose copy is current) and keys the
@@ -53,10 +54,8 @@ def _version_sql(connection):
         f"(SELECT MAX({quote('history_id')}) FROM {quote(model.history.model._meta.db_table)})"  # noqa: S608
         for model in HISTORY_TRACKED
     ]
-    event_table, related_table = Event._meta.db_table, Event.related.through._meta.db_table
-    parts.append(f"(SELECT MAX({quote('updated_at')}) FROM {quote(event_table)})")  # noqa: S608
-    parts.append(f"(SELECT COUNT(*) FROM {quote(related_table)})")  # noqa: S608
-    parts.append(f"(SELECT MAX({quote('id')}) FROM {quote(related_table)})")  # noqa: S608
+    parts.append(f"(SELECT MAX({quote('updated_at')}) FROM {quote(Event._meta.db_table)})")  # noqa: S608
+    parts.append("(SELECT changes FROM events_related_changes)")  # kept by events/related_changes.py
     return "SELECT " + ", ".join(parts)
 
 

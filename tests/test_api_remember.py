@@ -72,3 +72,22 @@ def test_a_kept_public_answer_changes_when_an_events_apps_change(client, setting
     assert client.get(f"/api/v1/events/{event.pk}/")["X-Cache"] == "hit"
     event.apps.add(AppFactory(slug="signal", name="Signal"))
     assert [app["slug"] for app in client.get(f"/api/v1/events/{event.pk}/").json()["apps"]] == ["signal"]
+
+
+@pytest.mark.django_db
+def test_the_data_version_follows_links_between_events_written_without_a_save():
+    """Links between related events have no history; a trigger counts their writes, so a link made
+    or removed in bulk (no save, no signal) still changes every ETag and remembered count."""
+    from events.freshness import data_version
+
+    first, second, third = EventFactory(), EventFactory(), EventFactory()
+    seen = [data_version()]
+    links = Event.related.through.objects
+    links.bulk_create([links.model(from_event=first, to_event=second), links.model(from_event=second, to_event=first)])
+    seen.append(data_version())
+    links.filter(from_event=first).update(to_event=third)
+    seen.append(data_version())
+    links.filter(from_event=first).delete()
+    seen.append(data_version())
+    assert data_version() == seen[-1]  # and only a write changes it
+    assert len(set(seen)) == 4, seen
