@@ -125,6 +125,9 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM 1 FROM events_app WHERE id IN (SELECT app_id FROM new_rows) ORDER BY id FOR SHARE;
         PERFORM events_tally_refresh(ARRAY(SELECT DISTINCT event_id FROM new_rows));
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM 1 FROM events_app WHERE id IN (SELECT app_id FROM new_rows) ORDER BY id FOR SHARE;
+        PERFORM events_tally_refresh(ARRAY(SELECT event_id FROM new_rows UNION SELECT event_id FROM old_rows));
     ELSE
         PERFORM events_tally_refresh(ARRAY(SELECT DISTINCT event_id FROM old_rows));
     END IF;
@@ -167,6 +170,13 @@ POSTGRES_TRIGGERS = [
     ("events_tally_apps_insert", "events_event_apps", "AFTER INSERT", "NEW TABLE AS new_rows", "apps_linked"),
     ("events_tally_apps_delete", "events_event_apps", "AFTER DELETE", "OLD TABLE AS old_rows", "apps_linked"),
     (
+        "events_tally_apps_update",
+        "events_event_apps",
+        "AFTER UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "apps_linked",
+    ),
+    (
         "events_tally_app_update",
         "events_app",
         "AFTER UPDATE",
@@ -208,6 +218,14 @@ SQLITE_TRIGGERS = [
     ),
     ("events_tally_apps_insert", f"AFTER INSERT ON events_event_apps BEGIN {_sqlite_refresh('NEW.event_id')} END"),
     ("events_tally_apps_delete", f"AFTER DELETE ON events_event_apps BEGIN {_sqlite_refresh('OLD.event_id')} END"),
+    (
+        "events_tally_apps_update",
+        "AFTER UPDATE ON events_event_apps BEGIN "
+        + _sqlite_refresh("OLD.event_id")
+        + " "
+        + _sqlite_refresh("NEW.event_id")
+        + " END",
+    ),
     (
         "events_tally_app_update",
         "AFTER UPDATE OF owner_id ON events_app WHEN NEW.owner_id IS NOT OLD.owner_id BEGIN "

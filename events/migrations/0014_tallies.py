@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 TRIGGERS = {
     "events_event": ["event_insert", "event_update", "event_delete", "event_truncate"],
-    "events_event_apps": ["apps_insert", "apps_delete"],
+    "events_event_apps": ["apps_insert", "apps_delete", "apps_update"],
     "events_app": ["app_update"],
     "events_tallypart": ["part_insert", "part_delete"],
 }
